@@ -1,0 +1,167 @@
+//! planbook.yaml → `Config`. The keys and their defaults live here and nowhere else.
+//!
+//! The file is optional. Unknown keys are errors (a typo must not be silently ignored), reported
+//! with the file, line and column, as are unknown rule codes and levels.
+
+use crate::diag::{Code, RuleLevel};
+use crate::yaml;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The config file's name, at the root.
+pub const CONFIG_FILE: &str = "planbook.yaml";
+
+/// planbook.yaml, validated.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Site title; defaults to the root folder's name.
+    pub title: Option<String>,
+    /// The harness folder relative to the root; detected when absent.
+    pub harness: Option<String>,
+    /// Absolute URL the site is published at (for canonical links and feeds).
+    pub base_url: Option<String>,
+    /// Repository URL, for "view source" links (`https://github.com/acme/widgets`).
+    pub repo_url: Option<String>,
+    /// A theme folder overriding the default theme's templates by name.
+    pub theme: Option<String>,
+    /// Globs (relative to the root) of files and folders planbook never reads.
+    pub exclude: Vec<String>,
+    /// Severity overrides by code.
+    pub rules: BTreeMap<Code, RuleLevel>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: Option<String>,
+    harness: Option<String>,
+    base_url: Option<String>,
+    repo_url: Option<String>,
+    theme: Option<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+}
+
+/// A planbook.yaml that cannot be used, with where the problem is.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    /// The config file, as shown to the user.
+    pub path: String,
+    /// 1-based line, when known.
+    pub line: Option<u32>,
+    /// 1-based column, when known.
+    pub column: Option<u32>,
+    /// What is wrong.
+    pub message: String,
+    /// The text of the offending line, for the excerpt.
+    pub source_line: Option<String>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.path, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.path, self.message),
+            _ => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `root/planbook.yaml` when it exists; the defaults otherwise.
+    pub fn load(root: &Path, shown_root: &str) -> anyhow::Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => return Err(anyhow::Error::new(e).context(format!("reading `{}`", path.display()))),
+        };
+        Config::parse(&text, &format!("{shown_root}{CONFIG_FILE}")).map_err(anyhow::Error::new)
+    }
+
+    /// Parses the text of a config file; `shown_path` names it in errors.
+    pub fn parse(text: &str, shown_path: &str) -> Result<Config, ConfigError> {
+        let error = |line: Option<u32>, column: Option<u32>, message: String| ConfigError {
+            path: shown_path.to_string(),
+            line,
+            column,
+            source_line: line.and_then(|l| text.lines().nth(l as usize - 1)).map(str::to_string),
+            message,
+        };
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            yaml::from_str(text).map_err(|e| error(e.line, e.column, e.message))?
+        };
+        let mut rules = BTreeMap::new();
+        for (id, level) in raw.rules {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("{id}:")))
+                .map(|i| i as u32 + 1);
+            let code = Code::from_id(&id).ok_or_else(|| {
+                error(line, Some(1), format!("unknown rule `{id}` in `rules` (codes look like `E001` or `W005`; see README)"))
+            })?;
+            let level = match level.trim().to_ascii_lowercase().as_str() {
+                "off" | "allow" | "ignore" => RuleLevel::Off,
+                "warn" | "warning" => RuleLevel::Warning,
+                "error" | "deny" => RuleLevel::Error,
+                other => {
+                    return Err(error(line, None, format!("unknown level `{other}` for rule `{id}`: use `off`, `warning` or `error`")));
+                }
+            };
+            rules.insert(code, level);
+        }
+        Ok(Config {
+            title: raw.title,
+            harness: raw.harness,
+            base_url: raw.base_url,
+            repo_url: raw.repo_url,
+            theme: raw.theme,
+            exclude: raw.exclude,
+            rules,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_key() {
+        let c = Config::parse(
+            "title: Widgets\nharness: docs/harness\nbase_url: https://acme.github.io/w/\nrepo_url: https://github.com/acme/w\ntheme: mytheme\nexclude: [vendor/**]\nrules:\n  W005: off\n  e001: warning\n",
+            "planbook.yaml",
+        )
+        .unwrap();
+        assert_eq!(c.title.as_deref(), Some("Widgets"));
+        assert_eq!(c.exclude, vec!["vendor/**"]);
+        assert_eq!(c.rules.get(&Code::NothingInProgress), Some(&RuleLevel::Off));
+        assert_eq!(c.rules.get(&Code::MissingSection), Some(&RuleLevel::Warning));
+        assert!(Config::parse("", "planbook.yaml").unwrap().rules.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_key_file_and_line() {
+        let e = Config::parse("title: x\ntheem: dark\n", "repo/planbook.yaml").unwrap_err();
+        assert!(e.message.contains("unknown field `theem`"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+        assert!(e.to_string().starts_with("repo/planbook.yaml:2:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_rule_and_level_are_errors() {
+        let e = Config::parse("rules:\n  X999: off\n", "planbook.yaml").unwrap_err();
+        assert!(e.message.contains("unknown rule `X999`"), "{}", e.message);
+        assert_eq!(e.line, Some(2));
+        let e = Config::parse("rules:\n  W005: loud\n", "planbook.yaml").unwrap_err();
+        assert!(e.message.contains("unknown level `loud`"), "{}", e.message);
+    }
+}

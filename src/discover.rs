@@ -1,0 +1,321 @@
+//! Discover: find the harness folder, walk it, classify and read every Markdown file.
+//!
+//! In: the root and its `Config`. Out: `Source`s (path relative to the root, what the file is, its
+//! text with BOM stripped and line endings normalised) plus diagnostics for files that cannot be
+//! read. This is the only stage besides `write` that touches the filesystem; it reads files in the
+//! walker's threads so I/O runs in parallel. It never parses Markdown.
+
+use crate::config::Config;
+use crate::diag::{Code, Diagnostic};
+use crate::model::Span;
+use anyhow::{Context, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Where the harness is.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The repository root.
+    pub root: PathBuf,
+    /// The harness folder relative to the root, `/`-separated (`.` for the root itself).
+    pub harness_rel: String,
+}
+
+impl Layout {
+    /// The harness folder's path.
+    pub fn harness(&self) -> PathBuf {
+        if self.harness_rel == "." { self.root.clone() } else { self.root.join(&self.harness_rel) }
+    }
+}
+
+/// Where the harness is looked for, nearest first, when planbook.yaml does not say.
+pub const HARNESS_CANDIDATES: &[&str] = &["docs/harness", "docs", "."];
+
+/// Finds the harness folder: `harness:` from the config, else the first candidate that holds an
+/// `exec-plans/` folder.
+pub fn locate(root: &Path, config: &Config) -> anyhow::Result<Layout> {
+    if !root.is_dir() {
+        bail!("`{}` is not a folder", root.display());
+    }
+    if let Some(harness) = &config.harness {
+        let rel = harness.trim_end_matches('/');
+        let rel = if rel.is_empty() { "." } else { rel };
+        let dir = root.join(rel);
+        if !dir.is_dir() {
+            bail!("the harness folder `{}` set in planbook.yaml does not exist", dir.display());
+        }
+        return Ok(Layout { root: root.to_path_buf(), harness_rel: rel.to_string() });
+    }
+    for candidate in HARNESS_CANDIDATES {
+        if root.join(candidate).join("exec-plans").is_dir() {
+            return Ok(Layout { root: root.to_path_buf(), harness_rel: candidate.to_string() });
+        }
+    }
+    let looked: Vec<String> = HARNESS_CANDIDATES
+        .iter()
+        .map(|c| format!("`{}`", Path::new(c).join("exec-plans").display()))
+        .collect();
+    bail!(
+        "no harness found in `{}`: looked for {} (set `harness:` in planbook.yaml to point at it)",
+        root.display(),
+        looked.join(", ")
+    )
+}
+
+/// What a discovered file is to the harness.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SourceKind {
+    /// An exec plan, in the given state folder under `exec-plans/` (`active`, `active/drafts`).
+    Plan {
+        /// The state folder path.
+        folder: String,
+    },
+    /// TECH_DEBT_TRACKER.md / tech-debt-tracker.md.
+    DebtTracker,
+    /// QUALITY_SCORE.md.
+    QualityScore,
+    /// Any other Markdown under the harness.
+    HarnessDoc,
+    /// AGENTS.md or PLANS.md at the root.
+    RootDoc,
+}
+
+/// A file read from the repository.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path relative to the root, `/`-separated.
+    pub path: String,
+    /// What it is.
+    pub kind: SourceKind,
+    /// Its text: BOM removed, `\r\n` and `\r` turned into `\n`.
+    pub text: Arc<str>,
+}
+
+/// Walks the harness (honouring .gitignore and `exclude`) and reads every Markdown file, plus
+/// QUALITY_SCORE.md beside the harness and AGENTS.md / PLANS.md at the root. Sources come back
+/// sorted by path.
+pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
+    let excludes = exclude_set(&config.exclude)?;
+    let found: Mutex<Vec<(String, SourceKind)>> = Mutex::new(Vec::new());
+    let harness_dir = layout.harness();
+    let root = layout.root.clone();
+    let mut builder = WalkBuilder::new(&harness_dir);
+    builder.require_git(false).follow_links(false);
+    {
+        let root = root.clone();
+        let excludes = excludes.clone();
+        builder.filter_entry(move |entry| {
+            relative(&root, entry.path()).is_none_or(|rel| rel.is_empty() || !excludes.is_match(&rel))
+        });
+    }
+    builder.build_parallel().run(|| {
+        let found = &found;
+        let root = &root;
+        let harness_dir = &harness_dir;
+        Box::new(move |entry| {
+            let Ok(entry) = entry else { return WalkState::Continue };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return WalkState::Continue;
+            }
+            let (Some(rel_root), Some(rel_harness)) = (relative(root, entry.path()), relative(harness_dir, entry.path()))
+            else {
+                return WalkState::Continue;
+            };
+            if let Some(kind) = classify(&rel_harness) {
+                found.lock().expect("walker threads do not panic").push((rel_root, kind));
+            }
+            WalkState::Continue
+        })
+    });
+    let mut found = found.into_inner().expect("walker threads do not panic");
+    found.sort();
+    settle_singletons(&mut found);
+    add_outside_files(layout, &excludes, &mut found);
+
+    let results: Vec<Result<Source, Box<Diagnostic>>> = {
+        use rayon::prelude::*;
+        found.into_par_iter().map(|(path, kind)| read_source(&layout.root, path, kind)).collect()
+    };
+    let mut sources = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for r in results {
+        match r {
+            Ok(s) => sources.push(s),
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    Ok((sources, diagnostics))
+}
+
+fn exclude_set(globs: &[String]) -> anyhow::Result<GlobSet> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let g = g.trim_end_matches('/');
+        b.add(Glob::new(g).with_context(|| format!("invalid `exclude` glob `{g}` in planbook.yaml"))?);
+        // `vendor` and `vendor/` exclude the folder's contents too.
+        if !g.ends_with("**") {
+            b.add(Glob::new(&format!("{g}/**")).with_context(|| format!("invalid `exclude` glob `{g}`"))?);
+        }
+    }
+    Ok(b.build()?)
+}
+
+/// `path` relative to `base`, `/`-separated; `None` when it is not under `base`.
+pub(crate) fn relative(base: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(base).ok()?;
+    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    Some(parts.join("/"))
+}
+
+fn is_named(name: &str, candidates: &[&str]) -> bool {
+    candidates.iter().any(|c| name.eq_ignore_ascii_case(c))
+}
+
+const TRACKER_NAMES: &[&str] = &["TECH_DEBT_TRACKER.md", "tech-debt-tracker.md"];
+const QUALITY_NAMES: &[&str] = &["QUALITY_SCORE.md"];
+
+/// What a Markdown file is, from its path relative to the harness folder; `None` for non-Markdown.
+pub fn classify(rel: &str) -> Option<SourceKind> {
+    if !rel.to_ascii_lowercase().ends_with(".md") {
+        return None;
+    }
+    let parts: Vec<&str> = rel.split('/').collect();
+    let name = *parts.last()?;
+    match parts.as_slice() {
+        [_] if is_named(name, TRACKER_NAMES) => Some(SourceKind::DebtTracker),
+        [_] if is_named(name, QUALITY_NAMES) => Some(SourceKind::QualityScore),
+        ["exec-plans", _] if is_named(name, TRACKER_NAMES) => Some(SourceKind::DebtTracker),
+        ["exec-plans", folders @ .., _] if !folders.is_empty() => {
+            let is_index = is_named(name, &["README.md", "index.md"]);
+            let is_template = folders.iter().any(|f| is_named(f, &["templates", "template"]));
+            if is_index || is_template {
+                Some(SourceKind::HarnessDoc)
+            } else {
+                Some(SourceKind::Plan { folder: folders.join("/") })
+            }
+        }
+        _ => Some(SourceKind::HarnessDoc),
+    }
+}
+
+/// Keeps one debt tracker and one quality score (the first by path); others become docs.
+fn settle_singletons(found: &mut [(String, SourceKind)]) {
+    let mut seen_tracker = false;
+    let mut seen_quality = false;
+    for (_, kind) in found.iter_mut() {
+        let seen = match kind {
+            SourceKind::DebtTracker => &mut seen_tracker,
+            SourceKind::QualityScore => &mut seen_quality,
+            _ => continue,
+        };
+        if *seen {
+            *kind = SourceKind::HarnessDoc;
+        }
+        *seen = true;
+    }
+}
+
+/// QUALITY_SCORE.md in the harness's parent, and AGENTS.md / PLANS.md at the root.
+fn add_outside_files(layout: &Layout, excludes: &GlobSet, found: &mut Vec<(String, SourceKind)>) {
+    let harness = &layout.harness_rel;
+    let mut extra = Vec::new();
+    if harness != "." && !found.iter().any(|(_, k)| *k == SourceKind::QualityScore) {
+        let parent = Path::new(harness).parent().map(|p| relative(Path::new(""), p).unwrap_or_default());
+        let prefix = match parent.as_deref() {
+            None | Some("") => String::new(),
+            Some(p) => format!("{p}/"),
+        };
+        extra.push((format!("{prefix}QUALITY_SCORE.md"), SourceKind::QualityScore));
+    }
+    for name in ["AGENTS.md", "PLANS.md"] {
+        extra.push((name.to_string(), SourceKind::RootDoc));
+    }
+    for (path, kind) in extra {
+        if excludes.is_match(&path) || !layout.root.join(&path).is_file() {
+            continue;
+        }
+        match found.iter_mut().find(|(p, _)| *p == path) {
+            // At the root, the walk already classified AGENTS.md as a harness doc.
+            Some(existing) => existing.1 = kind,
+            None => found.push((path, kind)),
+        }
+    }
+    found.sort();
+}
+
+fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Box<Diagnostic>> {
+    let bytes = std::fs::read(root.join(&path)).map_err(|e| {
+        Box::new(Diagnostic::new(Code::UnreadableFile, path.clone(), None, format!("cannot read file: {e}")))
+    })?;
+    match decode(bytes) {
+        Ok(text) => Ok(Source { path, kind, text: text.into() }),
+        Err(bad) => Err(Box::new(Diagnostic::new(
+            Code::UnreadableFile,
+            path,
+            Some(Span { line: bad.line, col: bad.col, len: 0 }),
+            format!("file is not valid UTF-8: invalid byte at offset {}", bad.offset),
+        )
+        .help("save the file as UTF-8; the rest of the harness was still read"))),
+    }
+}
+
+/// Where a file stops being UTF-8.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BadUtf8 {
+    /// Byte offset in the file (after any BOM).
+    pub offset: usize,
+    /// 1-based line of that byte.
+    pub line: u32,
+    /// 1-based byte column.
+    pub col: u32,
+}
+
+/// UTF-8 text with a BOM removed and line endings normalised to `\n`.
+pub fn decode(mut bytes: Vec<u8>) -> Result<String, BadUtf8> {
+    let bom = if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) { 3 } else { 0 };
+    if bom > 0 {
+        bytes.drain(..3);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let col = (valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32 + 1;
+        BadUtf8 { offset: valid.len() + bom, line, col }
+    })?;
+    if text.contains('\r') {
+        Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_harness_paths() {
+        let plan = |f: &str| Some(SourceKind::Plan { folder: f.into() });
+        assert_eq!(classify("exec-plans/active/001-x.md"), plan("active"));
+        assert_eq!(classify("exec-plans/active/drafts/2026-02-15-x.md"), plan("active/drafts"));
+        assert_eq!(classify("exec-plans/in-progress/x.md"), plan("in-progress"));
+        assert_eq!(classify("exec-plans/active/README.md"), Some(SourceKind::HarnessDoc));
+        assert_eq!(classify("exec-plans/templates/plan.md"), Some(SourceKind::HarnessDoc));
+        assert_eq!(classify("exec-plans/tech-debt-tracker.md"), Some(SourceKind::DebtTracker));
+        assert_eq!(classify("TECH_DEBT_TRACKER.md"), Some(SourceKind::DebtTracker));
+        assert_eq!(classify("QUALITY_SCORE.md"), Some(SourceKind::QualityScore));
+        assert_eq!(classify("exec-plans/index.md"), Some(SourceKind::HarnessDoc));
+        assert_eq!(classify("notes/arch.md"), Some(SourceKind::HarnessDoc));
+        assert_eq!(classify("exec-plans/active/diagram.png"), None);
+    }
+
+    #[test]
+    fn decodes_bom_crlf_and_reports_bad_bytes() {
+        assert_eq!(decode(b"\xEF\xBB\xBF# T\r\nx\r\n".to_vec()).unwrap(), "# T\nx\n");
+        assert_eq!(decode(Vec::new()).unwrap(), "");
+        let bad = decode(b"# T\nab\xFFc\n".to_vec()).unwrap_err();
+        assert_eq!(bad, BadUtf8 { offset: 6, line: 2, col: 3 });
+    }
+}

@@ -1,0 +1,91 @@
+//! The `planbook` binary: parse argv, call the library, print, choose the exit code.
+
+use clap::Parser;
+use planbook::cli::{Cli, Command};
+use planbook::config::ConfigError;
+use planbook::diag::{ColorChoice, Format, RenderOptions};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// planbook could not run (I/O failure of ROOT, bad config, usage).
+const EXIT_FATAL: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            let color = use_color(cli.color, std::io::stderr().is_terminal());
+            eprint!("{}", render_fatal(&e, color));
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Check(args) => {
+            let project = planbook::Project::open(&args.root)?;
+            let checked = planbook::check(&project)?;
+            if cli.verbose {
+                let t = &checked.timings;
+                eprintln!(
+                    "harness `{}`: {} files; discover {:.1?}, parse {:.1?}, rules {:.1?}",
+                    project.layout.harness_rel, t.files, t.discover, t.parse, t.rules
+                );
+            }
+            let opts = RenderOptions {
+                color: use_color(cli.color, std::io::stdout().is_terminal()),
+                quiet: cli.quiet,
+                path_prefix: project.shown_root.clone(),
+            };
+            let out = match args.format {
+                Format::Human => checked.report.render_human(&opts),
+                Format::Json => checked.report.render_json(&opts),
+            };
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(out.as_bytes())?;
+            stdout.flush()?;
+            Ok(if checked.report.failed(args.strict) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Build(_) => anyhow::bail!("`planbook build` is not available in this version yet; `planbook check` is"),
+    }
+}
+
+fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+}
+
+/// `error: ...` with one line per cause; a config error gets a rustc-style excerpt.
+fn render_fatal(e: &anyhow::Error, color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet, renderer::DecorStyle};
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
+    if let Some(c) = e.downcast_ref::<ConfigError>() {
+        let title = Level::ERROR.primary_title(c.message.as_str());
+        let group = match (&c.source_line, c.line) {
+            (Some(src), Some(line)) => {
+                let start = c.column.map_or(0, |col| (col as usize).saturating_sub(1)).min(src.len());
+                let end = src[start..].find(':').map_or(src.len(), |i| start + i).max(start + 1).min(src.len().max(start));
+                title.element(
+                    Snippet::source(src.as_str()).line_start(line as usize).path(c.path.as_str()).annotation(AnnotationKind::Primary.span(start..end)),
+                )
+            }
+            _ => title.element(annotate_snippets::Origin::path(c.path.as_str())),
+        };
+        return format!("{}\n", renderer.render(&[group]));
+    }
+    let mut out = format!("{}\n", renderer.render(&[Level::ERROR.primary_title(e.to_string()).element(Level::NOTE.no_name().message(""))]).trim_end());
+    for cause in e.chain().skip(1) {
+        out.push_str(&format!("  caused by: {cause}\n"));
+    }
+    out
+}

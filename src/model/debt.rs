@@ -1,0 +1,78 @@
+//! The tech debt tracker: items with an ID, a status, a priority and their other fields by name.
+
+use super::{DebtId, Span};
+use serde::{Deserialize, Serialize};
+
+/// TECH_DEBT_TRACKER.md (or `tech-debt-tracker.md`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DebtTracker {
+    /// Path relative to the root.
+    pub path: String,
+    /// The H1, or "Tech Debt Tracker".
+    pub title: String,
+    /// Items in document order (an item written in two tables appears once, fields merged).
+    pub items: Vec<DebtItem>,
+}
+
+/// One debt item.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DebtItem {
+    /// `TD-NNN`, when the item has one (checkbox trackers often do not).
+    pub id: Option<DebtId>,
+    /// The anchor on the debt page: `td-004`, or `item-3` for items without an ID.
+    pub anchor: String,
+    /// A one-line summary: the Description / Title column, heading or checkbox text.
+    pub title: String,
+    /// Normalised status.
+    pub status: DebtStatus,
+    /// Priority as written (`P1`, `High`), when there is one.
+    pub priority: Option<String>,
+    /// Every field by column or key name, as written (struck-through text unwrapped).
+    pub fields: Vec<(String, String)>,
+    /// The heading the item sits under (`Active Debt`, `Resolved`...).
+    pub group: Option<String>,
+    /// Where the item starts.
+    pub span: Span,
+}
+
+impl DebtItem {
+    /// A field by name, case-insensitively.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A debt item's status, normalised, with the text as written.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DebtStatus {
+    /// Normalised kind.
+    pub kind: DebtStatusKind,
+    /// As written (`in-progress`, `Partially resolved`), or `None` when implied (struck row).
+    pub raw: Option<String>,
+}
+
+/// Debt states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DebtStatusKind {
+    /// Identified, not started.
+    Open,
+    /// Being worked on.
+    InProgress,
+    /// Fixed.
+    Resolved,
+    /// Accepted as is.
+    WontFix,
+    /// Unknown.
+    Other,
+}
+
+impl DebtStatusKind {
+    /// Whether the item still counts as debt.
+    pub fn is_open(self) -> bool {
+        matches!(self, DebtStatusKind::Open | DebtStatusKind::InProgress | DebtStatusKind::Other)
+    }
+}

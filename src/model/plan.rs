@@ -1,0 +1,382 @@
+//! An exec plan: header fields, sections, steps, decision log and retrospective.
+
+use super::{PlanNumber, Span};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// One exec plan file.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Plan {
+    /// Path relative to the root, `/`-separated.
+    pub path: String,
+    /// File name without `.md`: the plan's URL slug, stable across moves between state folders.
+    pub stem: String,
+    /// The state folder under `exec-plans/` as written (`active`, `completed`, `active/drafts`).
+    pub folder: String,
+    /// What the folder says about the plan's state.
+    pub folder_state: FolderState,
+    /// The plan number, from the file name, front matter `id` or an `EP-NNN` H1.
+    pub number: Option<PlanNumber>,
+    /// Front matter `id` as written (`0032` stays `0032`).
+    pub id_raw: Option<String>,
+    /// Title without the `EP-NNN:` prefix.
+    pub title: String,
+    /// Where the H1 is (line 1 when there is none).
+    pub title_span: Span,
+    /// Whether the file has front matter.
+    pub has_front_matter: bool,
+    /// The written status, normalised.
+    pub status: Status,
+    /// `Author` (or `Owner` when no author is written).
+    pub author: Option<String>,
+    /// `Owner`, when written.
+    pub owner: Option<String>,
+    /// `Created` / `Opened` / `Started`; for date-named files, the date in the name.
+    pub created: Option<DateField>,
+    /// `Completed` / `Closed`, or a date in a status like `Completed (2026-03-26)`.
+    pub completed: Option<DateField>,
+    /// `Last reviewed` / `Updated`.
+    pub last_reviewed: Option<DateField>,
+    /// Every header field as written, in order (front matter first).
+    pub fields: Vec<Field>,
+    /// Sections by heading, in document order.
+    pub sections: Vec<Section>,
+    /// The Goal: a Goal section's text or an inline `**Goal:**` field.
+    pub goal: Option<String>,
+    /// Plain text of the Context section.
+    pub context: Option<String>,
+    /// Steps, in document order (nested task items keep their depth).
+    pub steps: Vec<Step>,
+    /// Acceptance or exit criteria written as checklists, kept apart from steps.
+    pub criteria: Vec<Criterion>,
+    /// Decision-log entries, in document order.
+    pub decisions: Vec<Decision>,
+    /// The Retrospective section, when present.
+    pub retrospective: Option<Retrospective>,
+    /// Number of lines in the file.
+    pub line_count: u32,
+}
+
+impl Plan {
+    /// The state the plan is in: the written status when it is a known one, else the folder's.
+    pub fn state(&self) -> StatusKind {
+        match self.status.kind {
+            StatusKind::Other => match self.folder_state {
+                FolderState::Active | FolderState::Draft => StatusKind::Active,
+                FolderState::Completed => StatusKind::Completed,
+                FolderState::Abandoned => StatusKind::Abandoned,
+                FolderState::Other => StatusKind::Other,
+            },
+            kind => kind,
+        }
+    }
+
+    /// Steps counted as done and the total.
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self.steps.iter().filter(|s| s.marker == StepMarker::Done).count();
+        (done, self.steps.len())
+    }
+
+    /// The first section of a kind.
+    pub fn section(&self, kind: SectionKind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// `EP-012` or the file stem: how diagnostics and pages name the plan.
+    pub fn label(&self) -> String {
+        match self.number {
+            Some(n) => n.to_string(),
+            None => self.stem.clone(),
+        }
+    }
+}
+
+/// The state a plan's folder implies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FolderState {
+    /// `active/`, `in-progress/`.
+    Active,
+    /// `active/drafts/`, `drafts/`, `proposed/`.
+    Draft,
+    /// `completed/`, `done/`, `archive/`.
+    Completed,
+    /// `abandoned/`, `cancelled/`.
+    Abandoned,
+    /// Anything else.
+    Other,
+}
+
+/// A plan's status as written, normalised.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Status {
+    /// The normalised kind. `Other` also when nothing is written (see `raw`).
+    pub kind: StatusKind,
+    /// The text as written, e.g. `Complete (2026-04-05)`; `None` when there is no status.
+    pub raw: Option<String>,
+    /// Where it is written.
+    pub span: Option<Span>,
+}
+
+/// The lifecycle states planbook understands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatusKind {
+    /// Being worked on.
+    Active,
+    /// Finished.
+    Completed,
+    /// Stopped before finishing.
+    Abandoned,
+    /// Unknown or not written.
+    Other,
+}
+
+impl StatusKind {
+    /// Lower-case name, as used in CSS classes and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusKind::Active => "active",
+            StatusKind::Completed => "completed",
+            StatusKind::Abandoned => "abandoned",
+            StatusKind::Other => "other",
+        }
+    }
+}
+
+/// A date written in a header field.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DateField {
+    /// The date, when it could be read.
+    pub date: Option<Date>,
+    /// The text as written.
+    pub raw: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A `Key: value` header field (front matter or `**Key**: value` lines).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Field {
+    /// The key as written (`Status`, `last_reviewed`).
+    pub key: String,
+    /// The value as written, trimmed.
+    pub value: String,
+    /// Where the value starts.
+    pub span: Span,
+}
+
+/// A section of a plan, started by a heading.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Section {
+    /// What the heading names.
+    pub kind: SectionKind,
+    /// The heading text.
+    pub title: String,
+    /// Heading level (2 for `##`).
+    pub level: u8,
+    /// The heading's position.
+    pub span: Span,
+    /// Last line of the section (before the next heading of the same or a higher level).
+    pub end_line: u32,
+}
+
+/// The sections the convention names, recognised through their common spellings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionKind {
+    /// Goal / Objective.
+    Goal,
+    /// Context / Background / Motivation.
+    Context,
+    /// Steps / Implementation Steps / Tasks / Progress.
+    Steps,
+    /// Decision Log / Decisions.
+    DecisionLog,
+    /// Retrospective / Lessons learned.
+    Retrospective,
+    /// Acceptance criteria / Exit criteria / Done when.
+    Criteria,
+    /// Scope / Non-goals.
+    Scope,
+    /// Risks.
+    Risks,
+    /// Anything else.
+    Other,
+}
+
+impl SectionKind {
+    /// The canonical name, used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionKind::Goal => "Goal",
+            SectionKind::Context => "Context",
+            SectionKind::Steps => "Steps",
+            SectionKind::DecisionLog => "Decision Log",
+            SectionKind::Retrospective => "Retrospective",
+            SectionKind::Criteria => "Exit Criteria",
+            SectionKind::Scope => "Scope",
+            SectionKind::Risks => "Risks",
+            SectionKind::Other => "Other",
+        }
+    }
+}
+
+/// A step marker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepMarker {
+    /// `[ ]`
+    Todo,
+    /// `[~]`
+    InProgress,
+    /// `[x]` or `[X]`
+    Done,
+    /// `[!]`
+    Blocked,
+    /// Anything else between the brackets (`[-]`, `[/]`): a rule violation, kept to report it.
+    Invalid(char),
+}
+
+impl StepMarker {
+    /// Reads the character between the brackets (`None` for a space).
+    pub fn from_symbol(symbol: Option<char>) -> StepMarker {
+        match symbol {
+            None | Some(' ') => StepMarker::Todo,
+            Some('~') => StepMarker::InProgress,
+            Some('x' | 'X') => StepMarker::Done,
+            Some('!') => StepMarker::Blocked,
+            Some(c) => StepMarker::Invalid(c),
+        }
+    }
+
+    /// Whether the step still needs work.
+    pub fn is_open(self) -> bool {
+        !matches!(self, StepMarker::Done)
+    }
+}
+
+/// How a step was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StepSource {
+    /// A task-list item (`- [ ] ...`, `1. [x] ...`).
+    TaskItem,
+    /// A `### Step N: ...` heading.
+    Heading,
+}
+
+/// One step of a plan.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Step {
+    /// Its marker.
+    pub marker: StepMarker,
+    /// `N` of `Step N:`, when written.
+    pub number: Option<u32>,
+    /// The step's text without `Step N:`, `Outcome:` and `Verify:` parts.
+    pub title: String,
+    /// The full text of the step as one line.
+    pub text: String,
+    /// The `Outcome:` part of the preferred step pattern.
+    pub outcome: Option<String>,
+    /// The `Verify:` part.
+    pub verify: Option<String>,
+    /// For a blocked step: why (the last parenthesised part, or what follows "blocked").
+    pub reason: Option<String>,
+    /// 0 for a top-level item, 1 for a nested one...
+    pub depth: u8,
+    /// Task item or heading.
+    pub source: StepSource,
+    /// Where the marker is.
+    pub span: Span,
+}
+
+/// An acceptance / exit criterion written as a checklist item.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Criterion {
+    /// Checked or not (or another marker).
+    pub marker: StepMarker,
+    /// Its text.
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// How a decision entry was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecisionForm {
+    /// `- 2026-02-13: text` (or with a bold date).
+    ListItem,
+    /// `### 2026-02-13 — title` with a body.
+    Heading,
+    /// A table row (`Date | Decision | Rationale`).
+    TableRow,
+}
+
+/// One decision-log entry.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Decision {
+    /// The date, when one is written and readable.
+    pub date: Option<Date>,
+    /// The date as written.
+    pub date_raw: Option<String>,
+    /// The decision, without its date prefix.
+    pub text: String,
+    /// Further text: a heading entry's body, a list item's nested content, a table's rationale.
+    pub detail: Option<String>,
+    /// Other columns of a table row, by header.
+    pub columns: Vec<(String, String)>,
+    /// How it was written.
+    pub form: DecisionForm,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// The three parts of a retrospective.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetroPart {
+    /// What went well.
+    WentWell,
+    /// What didn't.
+    WentWrong,
+    /// What to change.
+    ToChange,
+    /// Text under the Retrospective heading outside the three parts.
+    Other,
+}
+
+/// One entry of a retrospective.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RetroEntry {
+    /// Which part it belongs to.
+    pub part: RetroPart,
+    /// Its text (never empty: bare `-` entries are counted in `Retrospective::placeholders`).
+    pub text: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A plan's Retrospective section.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Retrospective {
+    /// The heading's position.
+    pub span: Span,
+    /// Entries with text, in document order.
+    pub entries: Vec<RetroEntry>,
+    /// Entries left as a bare `-` (the template's placeholders).
+    pub placeholders: u32,
+}
+
+impl Retrospective {
+    /// Whether anything was written in it.
+    pub fn is_filled(&self) -> bool {
+        !self.entries.is_empty()
+    }
+
+    /// The entries of one part.
+    pub fn part(&self, part: RetroPart) -> impl Iterator<Item = &RetroEntry> {
+        self.entries.iter().filter(move |e| e.part == part)
+    }
+}

@@ -1,0 +1,316 @@
+//! comrak setup and the document outline every parser works from.
+//!
+//! A file is parsed once into comrak's AST; `Outline` then groups its top-level blocks under their
+//! headings (front matter, H1, preamble, nested parts). Headings inside code fences are code, not
+//! headings, because comrak never parses them as headings.
+
+use crate::model::Span;
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options};
+
+/// A node of the AST.
+pub(crate) type Node<'a> = &'a AstNode<'a>;
+
+/// GFM plus the relaxed task lists the convention needs (`[~]`, `[!]` parse as task items, so
+/// `[-]` does too and can be reported).
+pub(crate) fn options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.tasklist = true;
+    o.extension.strikethrough = true;
+    o.extension.autolink = true;
+    o.extension.footnotes = true;
+    o.extension.front_matter_delimiter = Some("---".to_string());
+    o.parse.relaxed_tasklist_matching = true;
+    o
+}
+
+/// Parses `text` into `arena`.
+pub(crate) fn parse<'a>(arena: &'a Arena<'a>, text: &str) -> Node<'a> {
+    comrak::parse_document(arena, text, &options())
+}
+
+/// The span of a node's first line: from its start to its end (or the end of that line).
+pub(crate) fn span_of(node: Node<'_>) -> Span {
+    let pos = node.data.borrow().sourcepos;
+    let len = if pos.end.line == pos.start.line && pos.end.column >= pos.start.column {
+        pos.end.column - pos.start.column + 1
+    } else {
+        0
+    };
+    Span { line: pos.start.line as u32, col: pos.start.column.max(1) as u32, len: len as u32 }
+}
+
+/// First and last line of a node.
+pub(crate) fn lines_of(node: Node<'_>) -> (u32, u32) {
+    let pos = node.data.borrow().sourcepos;
+    (pos.start.line as u32, pos.end.line.max(pos.start.line) as u32)
+}
+
+/// The heading level of a heading node.
+pub(crate) fn heading_level(node: Node<'_>) -> Option<u8> {
+    match &node.data.borrow().value {
+        NodeValue::Heading(h) => Some(h.level),
+        _ => None,
+    }
+}
+
+/// The text of a node and its descendants as one line: markup dropped, code spans kept, blocks
+/// separated by a space, whitespace collapsed.
+pub(crate) fn plain_text(node: Node<'_>) -> String {
+    let mut out = String::new();
+    collect_text(node, &mut out);
+    collapse_whitespace(&out)
+}
+
+/// Like `plain_text`, but skipping nested lists: an item's own text.
+pub(crate) fn own_text(item: Node<'_>) -> String {
+    let mut out = String::new();
+    for child in item.children() {
+        if !matches!(child.data.borrow().value, NodeValue::List(_)) {
+            collect_text(child, &mut out);
+            out.push(' ');
+        }
+    }
+    collapse_whitespace(&out)
+}
+
+fn collect_text(node: Node<'_>, out: &mut String) {
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => out.push_str(t),
+        NodeValue::Code(c) => out.push_str(&c.literal),
+        NodeValue::CodeBlock(c) => {
+            out.push(' ');
+            out.push_str(&c.literal);
+            out.push(' ');
+        }
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+        NodeValue::HtmlInline(_) | NodeValue::HtmlBlock(_) | NodeValue::FrontMatter(_) => {}
+        NodeValue::Math(m) => out.push_str(&m.literal),
+        NodeValue::Paragraph
+        | NodeValue::Heading(_)
+        | NodeValue::Item(_)
+        | NodeValue::TaskItem(_)
+        | NodeValue::TableCell
+        | NodeValue::TableRow(_)
+        | NodeValue::BlockQuote => {
+            out.push(' ');
+            for c in node.children() {
+                collect_text(c, out);
+            }
+            out.push(' ');
+        }
+        _ => {
+            for c in node.children() {
+                collect_text(c, out);
+            }
+        }
+    }
+}
+
+pub(crate) fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A heading and the blocks up to the next heading.
+pub(crate) struct Part<'a> {
+    /// The heading text.
+    pub title: String,
+    /// Heading level.
+    pub level: u8,
+    /// The heading's span.
+    pub span: Span,
+    /// The heading node.
+    pub heading: Node<'a>,
+    /// Blocks between this heading and the next heading of any level.
+    pub blocks: Vec<Node<'a>>,
+    /// Index of the enclosing part (the nearest earlier part with a lower level).
+    pub parent: Option<usize>,
+    /// Last line before the next heading of the same or a higher level.
+    pub end_line: u32,
+}
+
+/// A document grouped by headings.
+pub(crate) struct Outline<'a> {
+    /// Front matter YAML (without fences) and the document line of its first line.
+    pub front_matter: Option<(String, u32)>,
+    /// The first H1's text and span.
+    pub h1: Option<(String, Span)>,
+    /// Blocks before the first heading after the H1.
+    pub preamble: Vec<Node<'a>>,
+    /// Every other heading with its blocks.
+    pub parts: Vec<Part<'a>>,
+}
+
+impl<'a> Outline<'a> {
+    /// Groups the top-level blocks of `root`.
+    pub fn new(root: Node<'a>, line_count: u32) -> Outline<'a> {
+        let mut outline = Outline { front_matter: None, h1: None, preamble: Vec::new(), parts: Vec::new() };
+        for node in root.children() {
+            if let NodeValue::FrontMatter(fm) = &node.data.borrow().value {
+                outline.front_matter = Some((strip_fences(fm), lines_of(node).0 + 1));
+                continue;
+            }
+            match heading_level(node) {
+                Some(1) if outline.h1.is_none() && outline.parts.is_empty() => {
+                    outline.h1 = Some((plain_text(node), span_of(node)));
+                }
+                Some(level) => {
+                    let parent = outline.parts.iter().rposition(|p| p.level < level);
+                    outline.parts.push(Part {
+                        title: plain_text(node),
+                        level,
+                        span: span_of(node),
+                        heading: node,
+                        blocks: Vec::new(),
+                        parent,
+                        end_line: line_count,
+                    });
+                }
+                None => match outline.parts.last_mut() {
+                    Some(part) => part.blocks.push(node),
+                    None => outline.preamble.push(node),
+                },
+            }
+        }
+        for i in 0..outline.parts.len() {
+            let level = outline.parts[i].level;
+            if let Some(next) = outline.parts[i + 1..].iter().find(|p| p.level <= level) {
+                outline.parts[i].end_line = next.span.line.saturating_sub(1);
+            }
+        }
+        outline
+    }
+}
+
+fn strip_fences(fm: &str) -> String {
+    let mut lines: Vec<&str> = fm.lines().collect();
+    if lines.first().is_some_and(|l| l.trim() == "---") {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    if lines.last().is_some_and(|l| matches!(l.trim(), "---" | "...")) {
+        lines.pop();
+    }
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s
+}
+
+/// Every task item under `node` (lists nested in lists included), with its depth.
+pub(crate) fn task_items<'a>(node: Node<'a>, depth: u8, out: &mut Vec<(Node<'a>, u8)>) {
+    for child in node.children() {
+        let value = &child.data.borrow().value;
+        match value {
+            NodeValue::TaskItem(_) => {
+                out.push((child, depth));
+                task_items(child, depth + 1, out);
+            }
+            NodeValue::Item(_) => task_items(child, depth + 1, out),
+            NodeValue::List(_) | NodeValue::BlockQuote => task_items(child, depth, out),
+            _ => {}
+        }
+    }
+}
+
+/// The marker character of a task item (`None` for `[ ]`) and the marker's span (`[x]`).
+pub(crate) fn task_symbol(item: Node<'_>) -> Option<(Option<char>, Span)> {
+    match &item.data.borrow().value {
+        NodeValue::TaskItem(t) => {
+            let p = t.symbol_sourcepos.start;
+            let col = (p.column as u32).saturating_sub(1).max(1);
+            Some((t.symbol, Span { line: p.line as u32, col, len: 3 }))
+        }
+        _ => None,
+    }
+}
+
+/// A table's header cells and body rows as plain text, with each row's node.
+pub(crate) struct Table<'a> {
+    pub header: Vec<String>,
+    pub rows: Vec<(Node<'a>, Vec<Node<'a>>)>,
+}
+
+/// Reads a table node.
+pub(crate) fn table<'a>(node: Node<'a>) -> Option<Table<'a>> {
+    if !matches!(node.data.borrow().value, NodeValue::Table(_)) {
+        return None;
+    }
+    let mut header = Vec::new();
+    let mut rows = Vec::new();
+    for row in node.children() {
+        let is_header = matches!(row.data.borrow().value, NodeValue::TableRow(true));
+        let cells: Vec<Node<'a>> = row.children().collect();
+        if is_header {
+            header = cells.iter().map(|c| plain_text(c)).collect();
+        } else {
+            rows.push((row, cells));
+        }
+    }
+    Some(Table { header, rows })
+}
+
+/// Whether a table cell's content is entirely struck through (`~~TD-001~~`).
+pub(crate) fn is_struck(cell: Node<'_>) -> bool {
+    let mut children = cell.children().filter(|c| match &c.data.borrow().value {
+        NodeValue::Text(t) => !t.trim().is_empty(),
+        _ => true,
+    });
+    let first = children.next();
+    first.is_some_and(|c| matches!(c.data.borrow().value, NodeValue::Strikethrough)) && children.next().is_none()
+}
+
+/// Whether any node of the subtree is a list item with no content (a bare `-`).
+pub(crate) fn is_empty_item(item: Node<'_>) -> bool {
+    item.children().next().is_none() || own_text(item).trim_matches(|c: char| c == '-' || c.is_whitespace()).is_empty()
+}
+
+/// A normalised heading for matching: lower case, numbering and punctuation stripped.
+pub(crate) fn normalize_title(title: &str) -> String {
+    let t = title.trim();
+    // "1. Goal", "2) Context", "A. Steps"
+    let t = match t.split_once(['.', ')']) {
+        Some((num, rest)) if !num.is_empty() && num.len() <= 3 && num.chars().all(|c| c.is_ascii_digit()) => rest,
+        _ => t,
+    };
+    let cleaned: String = t
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '\'' || c == '’' { c.to_ascii_lowercase() } else { ' ' })
+        .collect();
+    collapse_whitespace(&cleaned.replace('’', "'"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outline_groups_blocks_and_ignores_fenced_headings() {
+        let text = "---\nid: 1\n---\n# EP-001: T\n\n**Status**: active\n\n## Steps\n\n```md\n## Not a heading\n```\n\n### Step 1: x\n\n## Decision Log\n- 2026-01-01: y\n";
+        let arena = Arena::new();
+        let root = parse(&arena, text);
+        let o = Outline::new(root, text.lines().count() as u32);
+        assert_eq!(o.front_matter.as_ref().map(|(t, l)| (t.as_str(), *l)), Some(("id: 1\n", 2)));
+        assert_eq!(o.h1.as_ref().map(|(t, s)| (t.as_str(), s.line)), Some(("EP-001: T", 4)));
+        assert_eq!(o.preamble.len(), 1);
+        let titles: Vec<_> = o.parts.iter().map(|p| (p.title.as_str(), p.level, p.parent)).collect();
+        assert_eq!(titles, vec![("Steps", 2, None), ("Step 1: x", 3, Some(0)), ("Decision Log", 2, None)]);
+        assert_eq!(o.parts[0].end_line, 15);
+    }
+
+    #[test]
+    fn normalizes_titles() {
+        assert_eq!(normalize_title("1. Decision Log:"), "decision log");
+        assert_eq!(normalize_title("What didn’t go well"), "what didn't go well");
+        assert_eq!(normalize_title("Exit Criteria"), "exit criteria");
+    }
+}

@@ -1,0 +1,69 @@
+//! Parse: `Source`s → the `Harness` model, files in parallel.
+//!
+//! In: sources from discover. Out: the model and the diagnostics that reading produces. Each file
+//! is parsed once into comrak's AST and read in one pass over its outline; files are independent,
+//! so rayon parses them in parallel and the result is sorted afterwards (deterministic whatever
+//! the thread count). Pure: no filesystem, clock or environment.
+
+mod date;
+mod debt;
+mod decisions;
+mod doc;
+mod fields;
+pub(crate) mod markdown;
+mod plan;
+mod quality;
+mod retro;
+mod sections;
+mod status;
+mod steps;
+
+use crate::diag::{Code, Diagnostic};
+use crate::discover::{Source, SourceKind};
+use crate::model::{DebtTracker, Doc, DocKind, Harness, Plan, QualityScore};
+use rayon::prelude::*;
+
+enum Parsed {
+    Plan(Box<Plan>),
+    Debt(DebtTracker),
+    Quality(QualityScore),
+    Doc(Doc),
+}
+
+/// Parses every source into the model.
+pub fn parse(sources: &[Source], harness_dir: &str) -> (Harness, Vec<Diagnostic>) {
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
+    let mut harness = Harness { harness_dir: harness_dir.to_string(), ..Harness::default() };
+    let mut diagnostics = Vec::new();
+    for (parsed, diags) in results {
+        diagnostics.extend(diags);
+        match parsed {
+            Parsed::Plan(p) => harness.plans.push(*p),
+            Parsed::Debt(d) => harness.debt = Some(d),
+            Parsed::Quality(q) => harness.quality = Some(q),
+            Parsed::Doc(d) => harness.docs.push(d),
+        }
+    }
+    harness.sort();
+    (harness, diagnostics)
+}
+
+fn parse_one(source: &Source) -> (Parsed, Vec<Diagnostic>) {
+    let (path, text) = (source.path.as_str(), &*source.text);
+    match &source.kind {
+        SourceKind::Plan { folder } => {
+            let (plan, mut diags) = plan::parse_plan(path, folder, text);
+            if text.trim().is_empty() {
+                diags.push(Diagnostic::new(Code::EmptyFile, path, None, "plan file is empty").help("start from the plan template: a `# EP-NNN: Title` heading, header fields and the five sections"));
+            }
+            (Parsed::Plan(Box::new(plan)), diags)
+        }
+        SourceKind::DebtTracker => {
+            let (tracker, diags) = debt::parse_debt(path, text);
+            (Parsed::Debt(tracker), diags)
+        }
+        SourceKind::QualityScore => (Parsed::Quality(quality::parse_quality(path, text)), Vec::new()),
+        SourceKind::HarnessDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Harness, text)), Vec::new()),
+        SourceKind::RootDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Root, text)), Vec::new()),
+    }
+}

@@ -1,0 +1,388 @@
+//! One exec plan file → `Plan`, in one pass over its outline.
+//!
+//! Identity comes from the file name (`001-x.md`), front matter `id`, or an `EP-NNN` H1, in that
+//! order; header fields from front matter and the lines before the first section; sections,
+//! steps, decisions and the retrospective from the outline. Problems that only reading can see
+//! (bad YAML, unreadable dates, an `EP-NNN` that contradicts the file name) are reported here;
+//! the convention's rules are checked later, on the model.
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{
+    DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, Span, Status, StatusKind, Step,
+};
+use crate::parse::date::{self, DateText};
+use crate::parse::decisions::DecisionReader;
+use crate::parse::fields::{self, normalize_key};
+use crate::parse::markdown::{self, Node, Outline, lines_of, plain_text, task_items};
+use crate::parse::retro::RetroReader;
+use crate::parse::sections::{retro_part, section_kind};
+use crate::parse::{status, steps};
+use crate::yaml::{self, FrontValue};
+use comrak::Arena;
+
+/// Parses the plan at `path` (relative to the root) in state folder `folder`.
+pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Diagnostic>) {
+    let arena = Arena::new();
+    let root = markdown::parse(&arena, text);
+    let line_count = text.lines().count() as u32;
+    let outline = Outline::new(root, line_count);
+    let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").trim_end_matches(".MD").to_string();
+    let mut diags = Vec::new();
+
+    let (fields, has_front_matter) = read_fields(path, text, &outline, &mut diags);
+    let find = |keys: &[&str]| fields.iter().find(|f| keys.contains(&normalize_key(&f.key).as_str()));
+
+    // Identity and title.
+    let (name_number, _) = file_number(&stem);
+    let id_field = find(&["id"]);
+    let id_raw = id_field.map(|f| f.value.clone());
+    let id_number = id_field.and_then(|f| number_from_id(&f.value));
+    let (h1_number, h1_title) = match &outline.h1 {
+        Some((h1, _)) => split_ep_prefix(h1),
+        None => (None, None),
+    };
+    let number = name_number.or(id_number).or(h1_number);
+    if let Some(n) = name_number {
+        for (other, span, what) in [
+            (id_number, id_field.map(|f| f.span), "front matter `id`"),
+            (h1_number, outline.h1.as_ref().map(|h| h.1), "title"),
+        ] {
+            if let Some(other) = other.filter(|o| *o != n) {
+                diags.push(
+                    Diagnostic::new(Code::NumberMismatch, path, span, format!("{what} says `{other}` but the file name says `{n}`"))
+                        .help(format!("the file name decides the plan's identity; rename the file or change the {what}")),
+                );
+            }
+        }
+    }
+    let title_span = outline.h1.as_ref().map_or(Span::line(1), |h| h.1);
+    if outline.h1.is_none() && find(&["title"]).is_none() && !text.trim().is_empty() {
+        diags.push(
+            Diagnostic::new(Code::MissingTitle, path, Some(Span::line(1)), "plan has no `# Title` heading")
+                .help("start the plan with `# EP-NNN: Title`; the file name is used meanwhile"),
+        );
+    }
+    let title = find(&["title"])
+        .map(|f| f.value.clone())
+        .or(h1_title)
+        .map(|t| strip_title_boilerplate(&t))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| humanize(&stem));
+
+    // Status, people, dates.
+    let status = match find(&["status", "state"]) {
+        Some(f) => {
+            let kind = status::plan_status(&f.value);
+            if kind.is_none() && !date::is_placeholder(&f.value) {
+                diags.push(
+                    Diagnostic::new(Code::UnknownStatus, path, Some(f.span), format!("unknown status `{}`", f.value))
+                        .help("write `active`, `completed` or `abandoned`; the folder decides meanwhile"),
+                );
+            }
+            Status { kind: kind.unwrap_or(StatusKind::Other), raw: Some(f.value.clone()), span: Some(f.span) }
+        }
+        None => Status { kind: StatusKind::Other, raw: None, span: None },
+    };
+    let text_of = |keys: &[&str]| find(keys).map(|f| f.value.clone()).filter(|v| !date::is_placeholder(v));
+    let owner = text_of(&["owner", "owners", "assignee", "dri"]);
+    let author = text_of(&["author", "authors", "created by", "driver"]).or_else(|| owner.clone());
+    let mut date_of = |keys: &[&str]| find(keys).and_then(|f| date_field(path, f, &mut diags));
+    let mut created = date_of(&["created", "opened", "started", "date", "created at", "start date", "created on"]);
+    let mut completed = date_of(&["completed", "closed", "finished", "completed at", "completed on", "end date", "done"]);
+    let last_reviewed = date_of(&["last reviewed", "updated", "last updated", "reviewed"]);
+    if created.is_none()
+        && let Some((Ok(d), _)) = date::prefix(&stem)
+    {
+        created = Some(DateField { date: Some(d), raw: stem[..10].to_string(), span: Span::line(1) });
+    }
+    if completed.is_none()
+        && status.kind == StatusKind::Completed
+        && let (Some(raw), Some(span)) = (&status.raw, status.span)
+        && let Some(d) = date::find(raw)
+    {
+        completed = Some(DateField { date: Some(d), raw: raw.clone(), span });
+    }
+
+    let mut plan = Plan {
+        path: path.to_string(),
+        folder: folder.to_string(),
+        folder_state: status::folder_state(folder),
+        number,
+        id_raw,
+        title,
+        title_span,
+        has_front_matter,
+        status,
+        author,
+        owner,
+        created,
+        completed,
+        last_reviewed,
+        goal: find(&["goal"]).map(|f| f.value.clone()).filter(|g| !g.is_empty()),
+        fields: Vec::new(),
+        sections: Vec::new(),
+        context: None,
+        steps: Vec::new(),
+        criteria: Vec::new(),
+        decisions: Vec::new(),
+        retrospective: None,
+        line_count,
+        stem,
+    };
+    read_sections(&mut plan, &outline, &mut diags);
+    plan.fields = fields;
+    (plan, diags)
+}
+
+/// Front matter entries and header lines, in that order.
+fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Diagnostic>) -> (Vec<Field>, bool) {
+    let mut fields = Vec::new();
+    if let Some((yaml_text, first_line)) = &outline.front_matter {
+        match yaml::front_matter(yaml_text) {
+            Ok(entries) => {
+                for e in entries {
+                    let value = match e.value {
+                        FrontValue::Scalar(s) => s,
+                        FrontValue::List(items) => items.join(", "),
+                        FrontValue::Nested => continue,
+                    };
+                    let span = Span { line: first_line + e.line - 1, col: e.column, len: value.len() as u32 };
+                    fields.push(Field { key: e.key, value, span });
+                }
+            }
+            Err(e) => {
+                let span = Span { line: first_line + e.line.unwrap_or(1) - 1, col: e.column.unwrap_or(1), len: 0 };
+                diags.push(
+                    Diagnostic::new(Code::InvalidFrontMatter, path, Some(span), format!("invalid front matter: {}", e.message))
+                        .help("front matter is YAML between `---` lines; the plan was read without it"),
+                );
+            }
+        }
+    }
+    let header_blocks = outline.preamble.iter().copied().chain(
+        outline
+            .parts
+            .iter()
+            .filter(|p| matches!(markdown::normalize_title(&p.title).as_str(), "metadata" | "meta" | "status" | "header" | "details"))
+            .flat_map(|p| p.blocks.iter().copied()),
+    );
+    let lines: Vec<&str> = text.split('\n').collect();
+    for block in header_blocks {
+        for line_no in header_lines(block) {
+            let Some(line) = lines.get(line_no as usize - 1) else { continue };
+            if let Some(f) = fields::parse_line(line) {
+                let span = Span { line: line_no, col: f.value_col, len: f.value.len() as u32 };
+                fields.push(Field { key: f.key, value: f.value, span });
+            }
+        }
+    }
+    (fields, outline.front_matter.is_some())
+}
+
+/// The lines of a paragraph, list or quote that can hold `Key: value` fields.
+fn header_lines(block: Node<'_>) -> Vec<u32> {
+    use comrak::nodes::NodeValue;
+    let value = &block.data.borrow().value;
+    match value {
+        NodeValue::Paragraph | NodeValue::BlockQuote | NodeValue::List(_) => {
+            let (a, b) = lines_of(block);
+            (a..=b).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn date_field(path: &str, f: &Field, diags: &mut Vec<Diagnostic>) -> Option<DateField> {
+    match date::read(&f.value) {
+        DateText::Empty => None,
+        DateText::Date(d) => Some(DateField { date: Some(d), raw: f.value.clone(), span: f.span }),
+        DateText::Invalid(message) => {
+            diags.push(
+                Diagnostic::new(Code::UnparsableDate, path, Some(f.span), format!("cannot read `{}` date: {message}", f.key))
+                    .label("expected a date")
+                    .help("write dates as YYYY-MM-DD (March 12, 2026 is read too)"),
+            );
+            Some(DateField { date: None, raw: f.value.clone(), span: f.span })
+        }
+    }
+}
+
+/// Number and digit width from a file stem: `001-x` → (1, 3); date-named and unnumbered → None.
+pub(crate) fn file_number(stem: &str) -> (Option<PlanNumber>, usize) {
+    if matches!(date::prefix(stem), Some((Ok(_), _))) {
+        return (None, 0);
+    }
+    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+    let follows = stem.as_bytes().get(digits);
+    if digits == 0 || digits > 6 || !matches!(follows, None | Some(b'-' | b'_')) {
+        return (None, 0);
+    }
+    (stem[..digits].parse().ok().map(PlanNumber), digits)
+}
+
+/// `0032`, `32`, `EP-032` → 32.
+fn number_from_id(id: &str) -> Option<PlanNumber> {
+    let id = id.trim();
+    if !id.is_empty() && id.len() <= 6 && id.bytes().all(|b| b.is_ascii_digit()) {
+        return id.parse().ok().map(PlanNumber);
+    }
+    PlanNumber::parse(id)
+}
+
+/// `EP-001: Title` → (1, "Title").
+fn split_ep_prefix(h1: &str) -> (Option<PlanNumber>, Option<String>) {
+    match crate::model::ids::parse_prefixed(h1.trim(), "EP") {
+        Some((n, len)) => {
+            let rest = h1.trim()[len..].trim_start_matches([':', '—', '–', '-', '.', ' ']);
+            (Some(PlanNumber(n)), Some(rest.to_string()))
+        }
+        None => (None, Some(h1.trim().to_string())),
+    }
+}
+
+fn strip_title_boilerplate(title: &str) -> String {
+    let t = title.trim();
+    for prefix in ["Execution Plan:", "Exec Plan:", "ExecPlan:", "Plan:"] {
+        if t.len() > prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
+            return t[prefix.len()..].trim().to_string();
+        }
+    }
+    t.to_string()
+}
+
+/// `2026-03-12-phase-2-delivery` → "Phase 2 delivery"; `001-tui-split` → "Tui split".
+fn humanize(stem: &str) -> String {
+    let (_, width) = file_number(stem);
+    let rest = stem[width..].trim_start_matches(['-', '_']);
+    let rest = match date::prefix(rest) {
+        Some((Ok(_), len)) => rest[len..].trim_start_matches(['-', '_']),
+        _ => rest,
+    };
+    let words = rest.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => stem.to_string(),
+    }
+}
+
+/// Sections, goal, context, steps, criteria, decisions and retrospective from the outline.
+fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnostic>) {
+    let own: Vec<SectionKind> = outline.parts.iter().map(|p| section_kind(&p.title)).collect();
+    // A sub-heading without a kind of its own belongs to its parent's kind.
+    let effective: Vec<SectionKind> = (0..own.len())
+        .map(|i| {
+            let mut j = i;
+            loop {
+                if own[j] != SectionKind::Other {
+                    return own[j];
+                }
+                match outline.parts[j].parent {
+                    Some(p) => j = p,
+                    None => return SectionKind::Other,
+                }
+            }
+        })
+        .collect();
+    let mut decisions = DecisionReader { path: &plan.path, out: Vec::new(), diags: Vec::new() };
+    let mut retro: Option<RetroReader> = None;
+    let mut steps_found = false;
+    let mut loose_steps: Vec<Step> = Vec::new();
+    let mut steps_in_sections: Vec<Step> = Vec::new();
+    let mut goal_parts = Vec::new();
+    let mut context_parts = Vec::new();
+
+    for (i, part) in outline.parts.iter().enumerate() {
+        plan.sections.push(crate::model::Section {
+            kind: own[i],
+            title: part.title.clone(),
+            level: part.level,
+            span: part.span,
+            end_line: part.end_line,
+        });
+        let text_of_blocks = || part.blocks.iter().map(|b| plain_text(b)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        match effective[i] {
+            SectionKind::Goal => goal_parts.push(text_of_blocks()),
+            SectionKind::Context => context_parts.push(text_of_blocks()),
+            SectionKind::Steps => {
+                steps_found = true;
+                if steps::heading_step_number(&part.title).is_some() {
+                    steps_in_sections.push(steps::from_heading(&part.title, part.span));
+                }
+                collect_task_steps(&part.blocks, &mut steps_in_sections);
+            }
+            SectionKind::Criteria => {
+                let mut items = Vec::new();
+                for b in &part.blocks {
+                    task_items(b, 0, &mut items);
+                }
+                for (item, _) in items {
+                    if let Some(s) = steps::from_task_item(item, 0) {
+                        plan.criteria.push(crate::model::Criterion { marker: s.marker, text: s.text, span: s.span });
+                    }
+                }
+            }
+            SectionKind::DecisionLog => {
+                if own[i] == SectionKind::DecisionLog {
+                    decisions.blocks(&part.blocks);
+                } else {
+                    decisions.sub_part(part);
+                }
+            }
+            SectionKind::Retrospective => {
+                let reader = retro.get_or_insert_with(|| RetroReader::new(part.span));
+                let which = if own[i] == SectionKind::Retrospective {
+                    RetroPart::Other
+                } else {
+                    // The nearest heading that names a part decides (`#### Tooling` under
+                    // `### What didn't` is still "what didn't").
+                    let mut j = i;
+                    loop {
+                        if let Some(p) = retro_part(&outline.parts[j].title) {
+                            break p;
+                        }
+                        match outline.parts[j].parent {
+                            Some(p) if own[p] != SectionKind::Retrospective => j = p,
+                            _ => break RetroPart::Other,
+                        }
+                    }
+                };
+                reader.blocks(which, &part.blocks);
+            }
+            _ => {
+                if steps::heading_step_number(&part.title).is_some() {
+                    loose_steps.push(steps::from_heading(&part.title, part.span));
+                }
+                collect_task_steps(&part.blocks, &mut loose_steps);
+            }
+        }
+    }
+    let mut preamble_steps = Vec::new();
+    collect_task_steps(&outline.preamble, &mut preamble_steps);
+    let mut steps = if steps_found {
+        steps_in_sections
+    } else {
+        preamble_steps.extend(loose_steps);
+        preamble_steps
+    };
+    steps::merge_heading_steps(&mut steps);
+    plan.steps = steps;
+    if plan.goal.is_none() {
+        plan.goal = Some(goal_parts.join(" ")).filter(|g| !g.is_empty());
+    }
+    plan.context = Some(context_parts.join(" ")).filter(|c| !c.is_empty());
+    plan.decisions = decisions.out;
+    diags.extend(decisions.diags);
+    plan.retrospective = retro.map(|r| r.retro);
+}
+
+fn collect_task_steps(blocks: &[Node<'_>], out: &mut Vec<Step>) {
+    let mut items = Vec::new();
+    for b in blocks {
+        task_items(b, 0, &mut items);
+    }
+    out.extend(items.into_iter().filter_map(|(item, depth)| steps::from_task_item(item, depth)));
+}
+
+#[cfg(test)]
+mod tests;

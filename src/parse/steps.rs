@@ -1,0 +1,235 @@
+//! Steps: task-list items (`- [~] Step 2: ...`) and `### Step N: ...` headings.
+//!
+//! The preferred pattern `Step N: <action>. Outcome: <result>. Verify: <check>.` is split into
+//! fields. Heading steps take their state from a checkbox or a completion suffix
+//! (`(Completed 2026-03-26)`, `— **COMPLETE**`); the same step number written twice (a plan with
+//! both "Implementation Steps" and "Progress") is one step.
+
+use crate::model::{Span, Step, StepMarker, StepSource};
+use crate::parse::markdown::{Node, own_text, task_symbol};
+
+/// A step from a task item.
+pub(crate) fn from_task_item(item: Node<'_>, depth: u8) -> Option<Step> {
+    let (symbol, span) = task_symbol(item)?;
+    let text = own_text(item);
+    Some(build(StepMarker::from_symbol(symbol), text, depth, StepSource::TaskItem, span))
+}
+
+/// `N` when `title` reads `Step N...` (optionally after a checkbox).
+pub(crate) fn heading_step_number(title: &str) -> Option<u32> {
+    let t = strip_checkbox(title).1;
+    if !t.get(..5)?.eq_ignore_ascii_case("step ") {
+        return None;
+    }
+    let digits: String = t[5..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// A step from a `### Step N: ...` heading.
+pub(crate) fn from_heading(title: &str, span: Span) -> Step {
+    let (checkbox, rest) = strip_checkbox(title);
+    let marker = checkbox.unwrap_or_else(|| suffix_state(rest));
+    build(marker, rest.to_string(), 0, StepSource::Heading, span)
+}
+
+/// Merges heading steps that share a number: the later mention updates the state when it is
+/// further along (a "Progress" section marking Step 2 complete).
+pub(crate) fn merge_heading_steps(steps: &mut Vec<Step>) {
+    let mut i = 0;
+    while i < steps.len() {
+        let (source, number) = (steps[i].source, steps[i].number);
+        if let (StepSource::Heading, Some(n)) = (source, number)
+            && let Some(first) = steps[..i].iter().position(|s| s.source == StepSource::Heading && s.number == Some(n))
+        {
+            let later = steps.remove(i);
+            if rank(later.marker) > rank(steps[first].marker) {
+                steps[first].marker = later.marker;
+            }
+            continue;
+        }
+        i += 1;
+    }
+}
+
+fn rank(m: StepMarker) -> u8 {
+    match m {
+        StepMarker::Todo | StepMarker::Invalid(_) => 0,
+        StepMarker::InProgress | StepMarker::Blocked => 1,
+        StepMarker::Done => 2,
+    }
+}
+
+fn strip_checkbox(title: &str) -> (Option<StepMarker>, &str) {
+    let t = title.trim_start();
+    let b = t.as_bytes();
+    if b.len() >= 3 && b[0] == b'[' && b[2] == b']' {
+        let c = t[1..].chars().next();
+        return (Some(StepMarker::from_symbol(c)), t[3..].trim_start());
+    }
+    (None, t)
+}
+
+/// State from a completion suffix: `(Completed 2026-03-26)`, `— COMPLETE`, `[DONE]`, `✅`.
+fn suffix_state(title: &str) -> StepMarker {
+    let lower = title.to_lowercase();
+    let done_words = ["completed", "complete", "done", "finished"];
+    let bracketed = lower.split(['(', '[']).skip(1).any(|part| {
+        let p = part.trim_start_matches(['*', ' ']);
+        done_words.iter().any(|w| p.starts_with(w))
+    });
+    if bracketed || lower.contains('✅') || lower.contains('✓') {
+        return StepMarker::Done;
+    }
+    // A status after a dash: `Step 2: RTCP — **COMPLETE**`, `Step 3: Deploy - blocked on ops`.
+    let segments: Vec<&str> = lower.split(['—', '–']).flat_map(|s| s.split(" - ")).collect();
+    if segments.len() > 1 {
+        let tail = segments[segments.len() - 1].trim().trim_matches(|c: char| c == '*' || c.is_whitespace());
+        let is = |word: &str| {
+            tail.strip_prefix(word).is_some_and(|rest| {
+                let rest = rest.trim_start_matches(['*', ' ']);
+                rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit() || c == '(' || c == '[' || c == ',')
+            })
+        };
+        if done_words.iter().any(|w| is(w)) {
+            return StepMarker::Done;
+        }
+        if is("in progress") || is("wip") {
+            return StepMarker::InProgress;
+        }
+        if tail.starts_with("blocked") {
+            return StepMarker::Blocked;
+        }
+    }
+    StepMarker::Todo
+}
+
+fn build(marker: StepMarker, text: String, depth: u8, source: StepSource, span: Span) -> Step {
+    let (number, body) = step_number_prefix(&text);
+    let (title, outcome, verify) = split_pattern(body);
+    let reason = if marker == StepMarker::Blocked { blocked_reason(&title) } else { None };
+    Step { marker, number, title, text, outcome, verify, reason, depth, source, span }
+}
+
+/// `Step 3: do x` → (3, "do x").
+fn step_number_prefix(text: &str) -> (Option<u32>, &str) {
+    let Some(after) = text.get(..5).filter(|p| p.eq_ignore_ascii_case("step ")).map(|_| &text[5..]) else {
+        return (None, text);
+    };
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return (None, text);
+    }
+    let n = after[..digits].parse().ok();
+    let rest = after[digits..].trim_start_matches([':', '.', ')', ' ', '—', '–', '-']).trim_start();
+    (n, rest)
+}
+
+/// Splits `action. Outcome: x. Verify: y.` into its three parts.
+fn split_pattern(text: &str) -> (String, Option<String>, Option<String>) {
+    let lower = text.to_ascii_lowercase();
+    let outcome_at = find_label(&lower, "outcome:");
+    let verify_at = find_label(&lower, "verify:");
+    let end_of_title = [outcome_at, verify_at].into_iter().flatten().min().unwrap_or(text.len());
+    let title = text[..end_of_title].trim().to_string();
+    let part = |start: Option<usize>, label: usize, other: Option<usize>| {
+        start.map(|s| {
+            let end = other.filter(|&o| o > s).unwrap_or(text.len());
+            text[s + label..end].trim().to_string()
+        })
+    };
+    let outcome = part(outcome_at, "outcome:".len(), verify_at);
+    let verify = part(verify_at, "verify:".len(), outcome_at);
+    (title, outcome.filter(|s| !s.is_empty()), verify.filter(|s| !s.is_empty()))
+}
+
+/// Position of `label` at a word start.
+fn find_label(lower: &str, label: &str) -> Option<usize> {
+    lower.match_indices(label).map(|(i, _)| i).find(|&i| i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
+}
+
+/// Why a step is blocked: the last parenthesised part, or what follows "blocked"/"waiting".
+pub(crate) fn blocked_reason(title: &str) -> Option<String> {
+    let t = title.trim().trim_end_matches('.');
+    if t.ends_with(')')
+        && let Some(open) = t.rfind('(')
+    {
+        let inner = t[open + 1..t.len() - 1].trim();
+        if !inner.is_empty() {
+            return Some(inner.to_string());
+        }
+    }
+    let lower = t.to_lowercase();
+    for key in ["blocked by", "blocked on", "blocked:", "blocked until", "waiting for", "waiting on", "because", "reason:", "until"] {
+        if let Some(at) = lower.find(key) {
+            let reason = t[at..].trim();
+            if reason.len() > key.len() {
+                return Some(reason.to_string());
+            }
+        }
+    }
+    for sep in [" — ", " -- ", " – "] {
+        if let Some((_, reason)) = t.rsplit_once(sep)
+            && !reason.trim().is_empty()
+        {
+            return Some(reason.trim().to_string());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_the_preferred_pattern() {
+        let s = build(
+            StepMarker::Done,
+            "Step 2: Split the module. Outcome: root is 27 lines. Verify: `cargo test`.".into(),
+            0,
+            StepSource::TaskItem,
+            Span::line(1),
+        );
+        assert_eq!(s.number, Some(2));
+        assert_eq!(s.title, "Split the module.");
+        assert_eq!(s.outcome.as_deref(), Some("root is 27 lines."));
+        assert_eq!(s.verify.as_deref(), Some("`cargo test`."));
+    }
+
+    #[test]
+    fn heading_steps_read_their_state() {
+        let m = |t: &str| from_heading(t, Span::line(1)).marker;
+        assert_eq!(m("Step 1: STUN + ICE (Completed 2026-03-26, 1 session)"), StepMarker::Done);
+        assert_eq!(m("Step 2: RTCP + Jitter Buffer (1 agent session) — COMPLETE"), StepMarker::Done);
+        assert_eq!(m("Step 3: ESP32 example (1 agent session, optional — can parallel)"), StepMarker::Todo);
+        assert_eq!(m("[x] Step 4: ship"), StepMarker::Done);
+        assert_eq!(m("[~] Step 5: wire"), StepMarker::InProgress);
+        assert_eq!(m("Step 6: Complete the migration"), StepMarker::Todo);
+        assert_eq!(m("Step 7: deploy — blocked on ops"), StepMarker::Blocked);
+        assert_eq!(heading_step_number("Step 12: x"), Some(12));
+        assert_eq!(heading_step_number("[x] Step 3"), Some(3));
+        assert_eq!(heading_step_number("Steps"), None);
+    }
+
+    #[test]
+    fn merges_repeated_heading_steps() {
+        let mut steps = vec![
+            from_heading("Step 1: a", Span::line(1)),
+            from_heading("Step 2: b", Span::line(2)),
+            from_heading("Step 1: a (Completed 2026-03-26)", Span::line(9)),
+        ];
+        merge_heading_steps(&mut steps);
+        assert_eq!(steps.len(), 2);
+        assert_eq!(steps[0].marker, StepMarker::Done);
+        assert_eq!(steps[0].span.line, 1);
+    }
+
+    #[test]
+    fn finds_blocked_reasons() {
+        assert_eq!(blocked_reason("Step 4: deploy (waiting for ops approval)").as_deref(), Some("waiting for ops approval"));
+        assert_eq!(blocked_reason("Deploy, blocked on TD-004").as_deref(), Some("blocked on TD-004"));
+        assert_eq!(blocked_reason("Deploy — needs a staging cluster").as_deref(), Some("needs a staging cluster"));
+        assert_eq!(blocked_reason("Deploy"), None);
+        assert_eq!(blocked_reason("Deploy ()"), None);
+    }
+}

@@ -1,0 +1,106 @@
+//! Rules 5, 7 and 8: what a completed plan owes (all steps done, a retrospective, a Completed
+//! date not before Created), status and folder agreeing, abandoned plans saying why.
+
+use super::plural;
+use crate::diag::{Code, Diagnostic};
+use crate::model::{FolderState, Plan, StatusKind, StepMarker};
+
+pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    status_matches_folder(plan, out);
+    match plan.state() {
+        StatusKind::Completed => completed(plan, out),
+        StatusKind::Abandoned => abandoned(plan, out),
+        _ => {}
+    }
+}
+
+fn folder_name(plan: &Plan) -> String {
+    format!("{}/", plan.folder)
+}
+
+fn status_matches_folder(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let (status, folder) = (plan.status.kind, plan.folder_state);
+    let at = plan.status.span.or(Some(plan.title_span));
+    let mismatch = |help: &str| {
+        Diagnostic::new(
+            Code::StatusFolderMismatch,
+            &plan.path,
+            at,
+            format!("status is `{}` but the plan is in `{}`", plan.status.raw.as_deref().unwrap_or(status.as_str()), folder_name(plan)),
+        )
+        .help(help.to_string())
+    };
+    match (status, folder) {
+        (StatusKind::Completed, FolderState::Active | FolderState::Draft) => {
+            out.push(mismatch("move the file to `completed/` (its URL and `EP-NNN` stay the same)"));
+        }
+        (StatusKind::Active, FolderState::Completed | FolderState::Abandoned) => {
+            out.push(mismatch("set the status to `completed` or move the plan back to `active/`"));
+        }
+        (StatusKind::Completed, FolderState::Abandoned) => out.push(mismatch("move the file to `completed/`")),
+        (StatusKind::Abandoned, FolderState::Active) => out.push(
+            Diagnostic::new(Code::AbandonedInActive, &plan.path, at, format!("abandoned plan is still in `{}`", folder_name(plan)))
+                .help("move it out of `active/` (to `completed/` or `abandoned/`) so the active list shows live work"),
+        ),
+        _ => {}
+    }
+}
+
+fn completed(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let open: Vec<_> = plan.steps.iter().filter(|s| s.marker != StepMarker::Done).collect();
+    if let Some(first) = open.first() {
+        let whose = if plan.folder_state == FolderState::Completed {
+            format!("plan is in `{}`", folder_name(plan))
+        } else {
+            "plan is completed".to_string()
+        };
+        out.push(
+            Diagnostic::new(Code::CompletedWithOpenSteps, &plan.path, Some(first.span), format!("{whose} but has {}", plural(open.len(), "unfinished step")))
+                .label("not `[x]`")
+                .help("mark finished steps `[x]`; drop or move unfinished ones to a follow-up plan and say so in the Decision Log"),
+        );
+    }
+    if !plan.retrospective.as_ref().is_some_and(|r| r.is_filled()) {
+        let at = plan.retrospective.as_ref().map_or(plan.title_span, |r| r.span);
+        let message = if plan.retrospective.is_some() { "completed plan has an empty retrospective" } else { "completed plan has no retrospective" };
+        out.push(
+            Diagnostic::new(Code::RetrospectiveMissing, &plan.path, Some(at), message)
+                .help("fill in What went well, What didn't and What to change: completed plans are what the archive learns from"),
+        );
+    }
+    match (&plan.completed, &plan.created) {
+        (None, _) => out.push(
+            Diagnostic::new(Code::CompletedDateMissing, &plan.path, plan.status.span.or(Some(plan.title_span)), "completed plan has no Completed date")
+                .help("add `**Completed**: YYYY-MM-DD` under the title"),
+        ),
+        (Some(done), Some(created)) => {
+            if let (Some(d), Some(c)) = (done.date, created.date)
+                && d < c
+            {
+                out.push(
+                    Diagnostic::new(Code::CompletedBeforeCreated, &plan.path, Some(done.span), format!("completed on `{d}`, before it was created on `{c}`"))
+                        .label("before Created")
+                        .note(format!("Created is on line {}", created.span.line)),
+                );
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Words that say why a plan stopped.
+const REASON_WORDS: &[&str] = &["abandon", "cancel", "drop", "stop", "supersed", "deprioriti", "replaced", "no longer", "obsolete", "why", "because", "instead"];
+
+fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let retro = plan.retrospective.as_ref().is_some_and(|r| r.is_filled());
+    let decision = plan.decisions.iter().any(|d| {
+        let t = format!("{} {}", d.text, d.detail.as_deref().unwrap_or("")).to_lowercase();
+        REASON_WORDS.iter().any(|w| t.contains(w))
+    });
+    if !retro && !decision {
+        out.push(
+            Diagnostic::new(Code::AbandonedWithoutReason, &plan.path, plan.status.span.or(Some(plan.title_span)), "abandoned plan does not say why")
+                .help("add a dated Decision Log entry saying why it stopped, or fill in the Retrospective"),
+        );
+    }
+}
