@@ -101,19 +101,24 @@ impl Config {
         };
         let mut rules = BTreeMap::new();
         for (id, level) in raw.rules {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with(&format!("{id}:")))
-                .map(|i| i as u32 + 1);
+            let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:"))).map(|i| i as u32 + 1);
             let code = Code::from_id(&id).ok_or_else(|| {
-                error(line, Some(1), format!("unknown rule `{id}` in `rules` (codes look like `E001` or `W005`; see README)"))
+                error(
+                    line,
+                    Some(1),
+                    format!("unknown rule `{id}` in `rules` (codes look like `E001` or `W005`; see README)"),
+                )
             })?;
             let level = match level.trim().to_ascii_lowercase().as_str() {
                 "off" | "allow" | "ignore" => RuleLevel::Off,
                 "warn" | "warning" => RuleLevel::Warning,
                 "error" | "deny" => RuleLevel::Error,
                 other => {
-                    return Err(error(line, None, format!("unknown level `{other}` for rule `{id}`: use `off`, `warning` or `error`")));
+                    return Err(error(
+                        line,
+                        None,
+                        format!("unknown level `{other}` for rule `{id}`: use `off`, `warning` or `error`"),
+                    ));
                 }
             };
             rules.insert(code, level);

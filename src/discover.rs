@@ -53,10 +53,8 @@ pub fn locate(root: &Path, config: &Config) -> anyhow::Result<Layout> {
             return Ok(Layout { root: root.to_path_buf(), harness_rel: candidate.to_string() });
         }
     }
-    let looked: Vec<String> = HARNESS_CANDIDATES
-        .iter()
-        .map(|c| format!("`{}`", Path::new(c).join("exec-plans").display()))
-        .collect();
+    let looked: Vec<String> =
+        HARNESS_CANDIDATES.iter().map(|c| format!("`{}`", Path::new(c).join("exec-plans").display())).collect();
     bail!(
         "no harness found in `{}`: looked for {} (set `harness:` in planbook.yaml to point at it)",
         root.display(),
@@ -119,7 +117,8 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            let (Some(rel_root), Some(rel_harness)) = (relative(root, entry.path()), relative(harness_dir, entry.path()))
+            let (Some(rel_root), Some(rel_harness)) =
+                (relative(root, entry.path()), relative(harness_dir, entry.path()))
             else {
                 return WalkState::Continue;
             };
@@ -251,13 +250,15 @@ fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Bo
     })?;
     match decode(bytes) {
         Ok(text) => Ok(Source { path, kind, text: text.into() }),
-        Err(bad) => Err(Box::new(Diagnostic::new(
-            Code::UnreadableFile,
-            path,
-            Some(Span { line: bad.line, col: bad.col, len: 0 }),
-            format!("file is not valid UTF-8: invalid byte at offset {}", bad.offset),
-        )
-        .help("save the file as UTF-8; the rest of the harness was still read"))),
+        Err(bad) => Err(Box::new(
+            Diagnostic::new(
+                Code::UnreadableFile,
+                path,
+                Some(Span { line: bad.line, col: bad.col, len: 0 }),
+                format!("file is not valid UTF-8: invalid byte at offset {}", bad.offset),
+            )
+            .help("save the file as UTF-8; the rest of the harness was still read"),
+        )),
     }
 }
 
@@ -284,11 +285,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Result<String, BadUtf8> {
         let col = (valid.len() - valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1)) as u32 + 1;
         BadUtf8 { offset: valid.len() + bom, line, col }
     })?;
-    if text.contains('\r') {
-        Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Ok(text)
-    }
+    if text.contains('\r') { Ok(text.replace("\r\n", "\n").replace('\r', "\n")) } else { Ok(text) }
 }
 
 #[cfg(test)]

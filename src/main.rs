@@ -49,7 +49,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(if checked.report.failed(args.strict) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build(_) => anyhow::bail!("`planbook build` is not available in this version yet; `planbook check` is"),
+        Command::Build(_) => {
+            anyhow::bail!("`planbook build` is not available in this version yet; `planbook check` is")
+        }
     }
 }
 
@@ -74,16 +76,25 @@ fn render_fatal(e: &anyhow::Error, color: bool) -> String {
         let group = match (&c.source_line, c.line) {
             (Some(src), Some(line)) => {
                 let start = c.column.map_or(0, |col| (col as usize).saturating_sub(1)).min(src.len());
-                let end = src[start..].find(':').map_or(src.len(), |i| start + i).max(start + 1).min(src.len().max(start));
+                let end =
+                    src[start..].find(':').map_or(src.len(), |i| start + i).max(start + 1).min(src.len().max(start));
                 title.element(
-                    Snippet::source(src.as_str()).line_start(line as usize).path(c.path.as_str()).annotation(AnnotationKind::Primary.span(start..end)),
+                    Snippet::source(src.as_str())
+                        .line_start(line as usize)
+                        .path(c.path.as_str())
+                        .annotation(AnnotationKind::Primary.span(start..end)),
                 )
             }
             _ => title.element(annotate_snippets::Origin::path(c.path.as_str())),
         };
         return format!("{}\n", renderer.render(&[group]));
     }
-    let mut out = format!("{}\n", renderer.render(&[Level::ERROR.primary_title(e.to_string()).element(Level::NOTE.no_name().message(""))]).trim_end());
+    let mut out = format!(
+        "{}\n",
+        renderer
+            .render(&[Level::ERROR.primary_title(e.to_string()).element(Level::NOTE.no_name().message(""))])
+            .trim_end()
+    );
     for cause in e.chain().skip(1) {
         out.push_str(&format!("  caused by: {cause}\n"));
     }

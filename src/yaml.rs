@@ -91,11 +91,8 @@ pub fn front_matter(text: &str) -> Result<Vec<FrontEntry>, YamlError> {
     let mut entries = Vec::with_capacity(mapping.len());
     for (key, value) in mapping {
         let Some(key) = scalar_text(&key) else { continue };
-        let (line, column, raw) = lines
-            .iter()
-            .find(|(k, ..)| *k == key)
-            .map(|(_, l, c, raw)| (*l, *c, *raw))
-            .unwrap_or((1, 1, ""));
+        let (line, column, raw) =
+            lines.iter().find(|(k, ..)| *k == key).map(|(_, l, c, raw)| (*l, *c, *raw)).unwrap_or((1, 1, ""));
         let value = match value {
             serde_yaml::Value::Sequence(items) => {
                 let scalars: Option<Vec<String>> = items.iter().map(scalar_text).collect();

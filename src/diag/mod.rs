@@ -126,9 +126,7 @@ impl Report {
             }
             None => true,
         });
-        diagnostics.sort_by(|a, b| {
-            (&a.path, a.span, a.code, &a.message).cmp(&(&b.path, b.span, b.code, &b.message))
-        });
+        diagnostics.sort_by(|a, b| (&a.path, a.span, a.code, &a.message).cmp(&(&b.path, b.span, b.code, &b.message)));
         diagnostics.dedup_by(|a, b| a.path == b.path && a.span == b.span && a.code == b.code && a.message == b.message);
         Report { diagnostics, sources, plans }
     }

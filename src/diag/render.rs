@@ -41,8 +41,7 @@ pub struct RenderOptions {
 impl Report {
     /// The human rendering: every diagnostic, then the summary line.
     pub fn render_human(&self, opts: &RenderOptions) -> String {
-        let renderer = if opts.color { Renderer::styled() } else { Renderer::plain() }
-            .decor_style(DecorStyle::Ascii);
+        let renderer = if opts.color { Renderer::styled() } else { Renderer::plain() }.decor_style(DecorStyle::Ascii);
         let mut out = String::new();
         for d in self.diagnostics() {
             if opts.quiet && d.severity != Severity::Error {
@@ -78,13 +77,14 @@ impl Report {
                     annotation = annotation.label(label.as_str());
                 }
                 title.element(
-                    Snippet::source(line)
-                        .line_start(span.line as usize)
-                        .path(path.as_str())
-                        .annotation(annotation),
+                    Snippet::source(line).line_start(span.line as usize).path(path.as_str()).annotation(annotation),
                 )
             }
-            (Some(span), None) => title.element(annotate_snippets::Origin::path(path.as_str()).line(span.line as usize).char_column(span.col.saturating_sub(1) as usize)),
+            (Some(span), None) => title.element(
+                annotate_snippets::Origin::path(path.as_str())
+                    .line(span.line as usize)
+                    .char_column(span.col.saturating_sub(1) as usize),
+            ),
             (None, _) => title.element(annotate_snippets::Origin::path(path.as_str())),
         };
         for note in &d.notes {

@@ -62,7 +62,10 @@ pub fn find_all(text: &str, prefix: &str) -> Vec<(u32, usize)> {
     let first = prefix.as_bytes()[0];
     let mut out = Vec::new();
     for (i, &b) in bytes.iter().enumerate() {
-        if b != first || !text[i..].starts_with(prefix) || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) {
+        if b != first
+            || !text[i..].starts_with(prefix)
+            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
+        {
             continue;
         }
         if let Some((n, _)) = text.get(i..).and_then(|t| parse_prefixed(t, prefix)) {
@@ -75,18 +78,14 @@ pub fn find_all(text: &str, prefix: &str) -> Vec<(u32, usize)> {
 impl PlanNumber {
     /// `EP-1`, `EP-001`, `ep-0001` → 1.
     pub fn parse(text: &str) -> Option<PlanNumber> {
-        parse_prefixed(text.trim(), "EP")
-            .filter(|&(_, len)| len == text.trim().len())
-            .map(|(n, _)| PlanNumber(n))
+        parse_prefixed(text.trim(), "EP").filter(|&(_, len)| len == text.trim().len()).map(|(n, _)| PlanNumber(n))
     }
 }
 
 impl DebtId {
     /// `TD-4`, `TD-004` → 4.
     pub fn parse(text: &str) -> Option<DebtId> {
-        parse_prefixed(text.trim(), "TD")
-            .filter(|&(_, len)| len == text.trim().len())
-            .map(|(n, _)| DebtId(n))
+        parse_prefixed(text.trim(), "TD").filter(|&(_, len)| len == text.trim().len()).map(|(n, _)| DebtId(n))
     }
 }
 

@@ -13,8 +13,8 @@ mod quality;
 pub use debt::{DebtItem, DebtStatus, DebtStatusKind, DebtTracker};
 pub use ids::{DebtId, PlanNumber};
 pub use plan::{
-    Criterion, DateField, Decision, DecisionForm, Field, FolderState, Plan, RetroEntry, RetroPart,
-    Retrospective, Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
+    Criterion, DateField, Decision, DecisionForm, Field, FolderState, Plan, RetroEntry, RetroPart, Retrospective,
+    Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
 };
 pub use quality::{Grade, GradeRow, QualityDomain, QualityScore};
 
@@ -57,12 +57,7 @@ impl Harness {
     /// Puts collections in their canonical order. The parse stage calls this once.
     pub fn sort(&mut self) {
         self.plans.sort_by(|a, b| {
-            (a.number.is_none(), a.number, &a.stem, &a.path).cmp(&(
-                b.number.is_none(),
-                b.number,
-                &b.stem,
-                &b.path,
-            ))
+            (a.number.is_none(), a.number, &a.stem, &a.path).cmp(&(b.number.is_none(), b.number, &b.stem, &b.path))
         });
         self.docs.sort_by(|a, b| a.path.cmp(&b.path));
     }

@@ -36,7 +36,10 @@ pub(crate) fn is_placeholder(t: &str) -> bool {
     let lower = lower.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
     lower.is_empty()
         || lower.chars().all(|c| matches!(c, '-' | '—' | '–' | '_' | '?' | '.'))
-        || matches!(lower, "tbd" | "tba" | "n/a" | "na" | "none" | "pending" | "not yet" | "yyyy-mm-dd" | "if applicable" | "ongoing")
+        || matches!(
+            lower,
+            "tbd" | "tba" | "n/a" | "na" | "none" | "pending" | "not yet" | "yyyy-mm-dd" | "if applicable" | "ongoing"
+        )
         || lower.starts_with("yyyy-mm-dd")
 }
 
@@ -97,7 +100,17 @@ fn iso_prefix(text: &str) -> Option<(Result<Date, String>, usize)> {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
     "december",
 ];
 
@@ -127,7 +140,9 @@ fn named_month_prefix(text: &str) -> Option<(Result<Date, String>, usize)> {
     }
     let num = |s: &str, max: usize| {
         let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic()); // 12th
-        (s.len() <= max && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<i32>().ok()).flatten()
+        (s.len() <= max && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<i32>().ok())
+            .flatten()
     };
     let (month, day) = if let Some(m) = month_number(words[0].0) {
         (m, num(words[1].0, 2)?)

@@ -6,7 +6,9 @@
 use crate::diag::{Code, Diagnostic};
 use crate::model::{DebtId, DebtItem, DebtStatus, DebtStatusKind, DebtTracker, Span};
 use crate::parse::fields::{self, normalize_key};
-use crate::parse::markdown::{self, Node, Outline, is_struck, lines_of, own_text, plain_text, span_of, table, task_items, task_symbol};
+use crate::parse::markdown::{
+    self, Node, Outline, is_struck, lines_of, own_text, plain_text, span_of, table, task_items, task_symbol,
+};
 use crate::parse::status::debt_status;
 use comrak::Arena;
 use comrak::nodes::NodeValue;
@@ -20,9 +22,17 @@ pub(crate) fn parse_debt(path: &str, text: &str) -> (DebtTracker, Vec<Diagnostic
     let mut b = Builder { path, items: Vec::new(), diags: Vec::new(), unnamed: 0 };
     b.blocks(None, &outline.preamble);
     for part in &outline.parts {
-        let struck_heading = part.heading.children().next().is_some_and(|c| matches!(c.data.borrow().value, NodeValue::Strikethrough));
+        let struck_heading =
+            part.heading.children().next().is_some_and(|c| matches!(c.data.borrow().value, NodeValue::Strikethrough));
         match crate::model::ids::parse_prefixed(part.title.trim(), "TD") {
-            Some((n, len)) => b.heading_item(DebtId(n), part.title.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']), struck_heading, part.blocks.as_slice(), &lines, part.span),
+            Some((n, len)) => b.heading_item(
+                DebtId(n),
+                part.title.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']),
+                struck_heading,
+                part.blocks.as_slice(),
+                &lines,
+                part.span,
+            ),
             None => b.blocks(Some(&part.title), &part.blocks),
         }
     }
@@ -72,7 +82,11 @@ impl Builder<'_> {
             .iter()
             .position(|h| matches!(h.trim().to_lowercase().as_str(), "id" | "item" | "key" | "td"))
             .or_else(|| {
-                (0..t.header.len()).find(|&i| t.rows.iter().any(|(_, cells)| cells.get(i).is_some_and(|c| DebtId::parse(&plain_text(c)).is_some())))
+                (0..t.header.len()).find(|&i| {
+                    t.rows
+                        .iter()
+                        .any(|(_, cells)| cells.get(i).is_some_and(|c| DebtId::parse(&plain_text(c)).is_some()))
+                })
             });
         let Some(id_col) = id_col else { return };
         let mut seen_here = Vec::new();
@@ -82,8 +96,13 @@ impl Builder<'_> {
             if let Some(id) = id {
                 if seen_here.contains(&id) {
                     self.diags.push(
-                        Diagnostic::new(Code::DuplicateDebtItem, self.path, Some(span_of(row)), format!("`{id}` appears twice in this table"))
-                            .help("give each debt item its own ID"),
+                        Diagnostic::new(
+                            Code::DuplicateDebtItem,
+                            self.path,
+                            Some(span_of(row)),
+                            format!("`{id}` appears twice in this table"),
+                        )
+                        .help("give each debt item its own ID"),
                     );
                 }
                 seen_here.push(id);
@@ -95,7 +114,14 @@ impl Builder<'_> {
                 .map(|(i, c)| (t.header.get(i).cloned().unwrap_or_else(|| format!("Column {}", i + 1)), plain_text(c)))
                 .collect();
             let implied = if is_struck(id_cell) || resolved_group { Some(DebtStatusKind::Resolved) } else { None };
-            self.upsert(Mention { id, title: None, fields, implied, group: group.map(str::to_string), span: span_of(row) });
+            self.upsert(Mention {
+                id,
+                title: None,
+                fields,
+                implied,
+                group: group.map(str::to_string),
+                span: span_of(row),
+            });
         }
     }
 
@@ -112,7 +138,14 @@ impl Builder<'_> {
             };
             let text = own_text(item);
             let (id, title) = split_id(&text);
-            self.upsert(Mention { id, title: Some(title), fields: Vec::new(), implied: Some(implied), group: group.map(str::to_string), span });
+            self.upsert(Mention {
+                id,
+                title: Some(title),
+                fields: Vec::new(),
+                implied: Some(implied),
+                group: group.map(str::to_string),
+                span,
+            });
         }
         // Plain items that start with an ID: `- TD-003: flaky test (open)`.
         for item in node.children() {
@@ -122,7 +155,14 @@ impl Builder<'_> {
             let text = own_text(item);
             if let (Some(id), title) = split_id(&text) {
                 let implied = resolved_group.then_some(DebtStatusKind::Resolved);
-                self.upsert(Mention { id: Some(id), title: Some(title), fields: Vec::new(), implied, group: group.map(str::to_string), span: span_of(item) });
+                self.upsert(Mention {
+                    id: Some(id),
+                    title: Some(title),
+                    fields: Vec::new(),
+                    implied,
+                    group: group.map(str::to_string),
+                    span: span_of(item),
+                });
             }
         }
     }
@@ -149,7 +189,14 @@ impl Builder<'_> {
         }
         let title = title.trim().trim_matches('~').trim().to_string();
         let implied = struck.then_some(DebtStatusKind::Resolved);
-        self.upsert(Mention { id: Some(id), title: Some(title).filter(|t| !t.is_empty()), fields, implied, group: None, span });
+        self.upsert(Mention {
+            id: Some(id),
+            title: Some(title).filter(|t| !t.is_empty()),
+            fields,
+            implied,
+            group: None,
+            span,
+        });
     }
 
     fn upsert(&mut self, m: Mention) {
@@ -203,13 +250,16 @@ fn finish(item: &mut DebtItem, implied: Option<DebtStatusKind>) {
             .map(|(_, v)| v.clone())
     };
     if item.title.is_empty() {
-        item.title = get(&["description", "title", "summary", "issue", "debt", "problem", "item", "name"]).unwrap_or_default();
+        item.title =
+            get(&["description", "title", "summary", "issue", "debt", "problem", "item", "name"]).unwrap_or_default();
     }
     if let Some(raw) = get(&["status", "state"]) {
         let kind = debt_status(&raw);
         // A struck row or a Resolved table outranks a stale "open" cell.
         let kind = match implied {
-            Some(DebtStatusKind::Resolved) if kind == DebtStatusKind::Other || kind.is_open() => DebtStatusKind::Resolved,
+            Some(DebtStatusKind::Resolved) if kind == DebtStatusKind::Other || kind.is_open() => {
+                DebtStatusKind::Resolved
+            }
             _ => kind,
         };
         item.status = DebtStatus { kind, raw: Some(raw) };
@@ -223,7 +273,9 @@ fn finish(item: &mut DebtItem, implied: Option<DebtStatusKind>) {
     let looks_like_priority = |v: &str| {
         let l = v.trim().to_lowercase();
         (l.len() == 2 && l.starts_with('p') && l.as_bytes()[1].is_ascii_digit())
-            || ["critical", "high", "medium", "low", "urgent", "blocker", "major", "minor"].iter().any(|w| l.starts_with(w))
+            || ["critical", "high", "medium", "low", "urgent", "blocker", "major", "minor"]
+                .iter()
+                .any(|w| l.starts_with(w))
     };
     item.priority = get(&["priority"])
         .filter(|p| looks_like_priority(p))
@@ -234,7 +286,9 @@ fn finish(item: &mut DebtItem, implied: Option<DebtStatusKind>) {
 /// `TD-003: text` → (3, "text"); otherwise (None, text).
 fn split_id(text: &str) -> (Option<DebtId>, String) {
     match crate::model::ids::parse_prefixed(text.trim(), "TD") {
-        Some((n, len)) => (Some(DebtId(n)), text.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']).to_string()),
+        Some((n, len)) => {
+            (Some(DebtId(n)), text.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']).to_string())
+        }
         None => (None, text.to_string()),
     }
 }
@@ -281,10 +335,15 @@ mod tests {
 
     #[test]
     fn heading_per_item() {
-        let t = parse("# Debt\n\n### TD-004: Flaky upload test\n\n**Status**: open\n**Priority**: P2\n\nRetries hide a race. See EP-003.\n\n### ~~TD-005~~: Old parser\n\n**Status**: resolved\n");
+        let t = parse(
+            "# Debt\n\n### TD-004: Flaky upload test\n\n**Status**: open\n**Priority**: P2\n\nRetries hide a race. See EP-003.\n\n### ~~TD-005~~: Old parser\n\n**Status**: resolved\n",
+        );
         assert_eq!(t.items.len(), 2);
         let a = &t.items[0];
-        assert_eq!((a.title.as_str(), a.status.kind, a.priority.as_deref()), ("Flaky upload test", DebtStatusKind::Open, Some("P2")));
+        assert_eq!(
+            (a.title.as_str(), a.status.kind, a.priority.as_deref()),
+            ("Flaky upload test", DebtStatusKind::Open, Some("P2"))
+        );
         assert_eq!(a.field("Description"), Some("Retries hide a race. See EP-003."));
         assert_eq!(t.items[1].status.kind, DebtStatusKind::Resolved);
     }

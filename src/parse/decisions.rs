@@ -72,8 +72,9 @@ impl DecisionReader<'_> {
         let find = |names: &[&str]| header.iter().position(|h| names.iter().any(|n| h.contains(n)));
         let date_col = find(&["date", "when"]);
         let rationale_col = find(&["rationale", "why", "reason", "because", "consequence"]);
-        let decision_col = find(&["decision", "what", "title", "change", "choice"])
-            .or_else(|| (0..header.len()).find(|&i| Some(i) != date_col && Some(i) != rationale_col && header[i] != "#"));
+        let decision_col = find(&["decision", "what", "title", "change", "choice"]).or_else(|| {
+            (0..header.len()).find(|&i| Some(i) != date_col && Some(i) != rationale_col && header[i] != "#")
+        });
         for (row, cells) in &t.rows {
             let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| plain_text(c)).unwrap_or_default();
             let date_text = cell(date_col);
@@ -91,16 +92,28 @@ impl DecisionReader<'_> {
         }
     }
 
-    fn push(&mut self, text: &str, detail: Option<String>, columns: Vec<(String, String)>, form: DecisionForm, span: Span) {
+    fn push(
+        &mut self,
+        text: &str,
+        detail: Option<String>,
+        columns: Vec<(String, String)>,
+        form: DecisionForm,
+        span: Span,
+    ) {
         let text = text.trim();
         let (date, date_raw, rest) = match date::prefix(text) {
             Some((parsed, len)) => {
                 let raw = text[..len].to_string();
-                let rest = text[len..].trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-' | '|' | ']' | ')' | ',' | '.'));
+                let rest = text[len..].trim_start_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ':' | '—' | '–' | '-' | '|' | ']' | ')' | ',' | '.')
+                });
                 let date = match parsed {
                     Ok(d) => Some(d),
                     Err(message) => {
-                        self.diags.push(Diagnostic::new(Code::UnparsableDate, self.path, Some(span), message).help("write dates as YYYY-MM-DD"));
+                        self.diags.push(
+                            Diagnostic::new(Code::UnparsableDate, self.path, Some(span), message)
+                                .help("write dates as YYYY-MM-DD"),
+                        );
                         None
                     }
                 };
@@ -108,15 +121,7 @@ impl DecisionReader<'_> {
             }
             None => (None, None, text.trim_start_matches('[')),
         };
-        self.out.push(Decision {
-            date,
-            date_raw,
-            text: collapse_whitespace(rest),
-            detail,
-            columns,
-            form,
-            span,
-        });
+        self.out.push(Decision { date, date_raw, text: collapse_whitespace(rest), detail, columns, form, span });
     }
 }
 
@@ -140,7 +145,9 @@ mod tests {
 
     #[test]
     fn reads_list_entries_with_plain_and_bold_dates() {
-        let d = read("## Decision Log\n- 2026-02-13: Chose X over Y because Z.\n- **2026-04-13** — Planning done.\n  - nested detail\n- Undated thought\n");
+        let d = read(
+            "## Decision Log\n- 2026-02-13: Chose X over Y because Z.\n- **2026-04-13** — Planning done.\n  - nested detail\n- Undated thought\n",
+        );
         assert_eq!(d.len(), 3);
         assert_eq!(d[0].date.map(|d| d.to_string()).as_deref(), Some("2026-02-13"));
         assert_eq!(d[0].text, "Chose X over Y because Z.");
@@ -152,7 +159,9 @@ mod tests {
 
     #[test]
     fn reads_heading_entries_with_bodies() {
-        let d = read("## Decision Log\n\n### 2026-03-01 — Use SQLite\n\nBecause it is simple.\n\n### 2026-03-05: Drop Redis\n");
+        let d = read(
+            "## Decision Log\n\n### 2026-03-01 — Use SQLite\n\nBecause it is simple.\n\n### 2026-03-05: Drop Redis\n",
+        );
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].text, "Use SQLite");
         assert_eq!(d[0].detail.as_deref(), Some("Because it is simple."));
@@ -162,7 +171,9 @@ mod tests {
 
     #[test]
     fn reads_tables_with_and_without_dates() {
-        let d = read("## Decision Log\n\n| Date | Decision | Rationale |\n|---|---|---|\n| 2026-03-26 | Use `a` | Because \\| pipes |\n");
+        let d = read(
+            "## Decision Log\n\n| Date | Decision | Rationale |\n|---|---|---|\n| 2026-03-26 | Use `a` | Because \\| pipes |\n",
+        );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].text, "Use a");
         assert_eq!(d[0].detail.as_deref(), Some("Because | pipes"));

@@ -16,10 +16,35 @@ pub(crate) struct FieldLine {
 
 /// Keys recognised without bold.
 const PLAIN_KEYS: &[&str] = &[
-    "status", "state", "author", "authors", "owner", "owners", "created", "opened", "started", "completed",
-    "closed", "finished", "last reviewed", "updated", "last updated", "id", "depends on", "supersedes",
-    "reviewers", "priority", "goal", "date", "start date", "end date", "estimated effort", "effort", "overall",
-    "grade", "score",
+    "status",
+    "state",
+    "author",
+    "authors",
+    "owner",
+    "owners",
+    "created",
+    "opened",
+    "started",
+    "completed",
+    "closed",
+    "finished",
+    "last reviewed",
+    "updated",
+    "last updated",
+    "id",
+    "depends on",
+    "supersedes",
+    "reviewers",
+    "priority",
+    "goal",
+    "date",
+    "start date",
+    "end date",
+    "estimated effort",
+    "effort",
+    "overall",
+    "grade",
+    "score",
 ];
 
 /// Lower case, `_` and `-` as spaces: `last_reviewed` and `Last-Reviewed` are `last reviewed`.
@@ -59,7 +84,13 @@ pub(crate) fn parse_line(line: &str) -> Option<FieldLine> {
 
 /// `**Key**: value`, `**Key:** value`, `__Key__: value`.
 fn bold_field(s: &str) -> Option<(&str, &str)> {
-    let fence = if s.starts_with("**") { "**" } else if s.starts_with("__") { "__" } else { return None };
+    let fence = if s.starts_with("**") {
+        "**"
+    } else if s.starts_with("__") {
+        "__"
+    } else {
+        return None;
+    };
     let inner_and_rest = &s[2..];
     let close = inner_and_rest.find(fence)?;
     let inner = &inner_and_rest[..close];
@@ -90,7 +121,11 @@ fn plain_field(s: &str) -> Option<(&str, &str)> {
 fn clean_value(v: &str) -> String {
     let mut v = v.trim();
     for wrap in ["**", "__", "*", "_"] {
-        if v.len() > 2 * wrap.len() && v.starts_with(wrap) && v.ends_with(wrap) && !v[wrap.len()..v.len() - wrap.len()].contains(wrap) {
+        if v.len() > 2 * wrap.len()
+            && v.starts_with(wrap)
+            && v.ends_with(wrap)
+            && !v[wrap.len()..v.len() - wrap.len()].contains(wrap)
+        {
             v = v[wrap.len()..v.len() - wrap.len()].trim();
         }
     }

@@ -54,7 +54,9 @@ fn parse_one(source: &Source) -> (Parsed, Vec<Diagnostic>) {
         SourceKind::Plan { folder } => {
             let (plan, mut diags) = plan::parse_plan(path, folder, text);
             if text.trim().is_empty() {
-                diags.push(Diagnostic::new(Code::EmptyFile, path, None, "plan file is empty").help("start from the plan template: a `# EP-NNN: Title` heading, header fields and the five sections"));
+                diags.push(Diagnostic::new(Code::EmptyFile, path, None, "plan file is empty").help(
+                    "start from the plan template: a `# EP-NNN: Title` heading, header fields and the five sections",
+                ));
             }
             (Parsed::Plan(Box::new(plan)), diags)
         }

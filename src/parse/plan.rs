@@ -7,9 +7,7 @@
 //! the convention's rules are checked later, on the model.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{
-    DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, Span, Status, StatusKind, Step,
-};
+use crate::model::{DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, Span, Status, StatusKind, Step};
 use crate::parse::date::{self, DateText};
 use crate::parse::decisions::DecisionReader;
 use crate::parse::fields::{self, normalize_key};
@@ -49,8 +47,13 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Dia
         ] {
             if let Some(other) = other.filter(|o| *o != n) {
                 diags.push(
-                    Diagnostic::new(Code::NumberMismatch, path, span, format!("{what} says `{other}` but the file name says `{n}`"))
-                        .help(format!("the file name decides the plan's identity; rename the file or change the {what}")),
+                    Diagnostic::new(
+                        Code::NumberMismatch,
+                        path,
+                        span,
+                        format!("{what} says `{other}` but the file name says `{n}`"),
+                    )
+                    .help(format!("the file name decides the plan's identity; rename the file or change the {what}")),
                 );
             }
         }
@@ -88,7 +91,8 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Dia
     let author = text_of(&["author", "authors", "created by", "driver"]).or_else(|| owner.clone());
     let mut date_of = |keys: &[&str]| find(keys).and_then(|f| date_field(path, f, &mut diags));
     let mut created = date_of(&["created", "opened", "started", "date", "created at", "start date", "created on"]);
-    let mut completed = date_of(&["completed", "closed", "finished", "completed at", "completed on", "end date", "done"]);
+    let mut completed =
+        date_of(&["completed", "closed", "finished", "completed at", "completed on", "end date", "done"]);
     let last_reviewed = date_of(&["last reviewed", "updated", "last updated", "reviewed"]);
     if created.is_none()
         && let Some((Ok(d), _)) = date::prefix(&stem)
@@ -153,8 +157,13 @@ fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Di
             Err(e) => {
                 let span = Span { line: first_line + e.line.unwrap_or(1) - 1, col: e.column.unwrap_or(1), len: 0 };
                 diags.push(
-                    Diagnostic::new(Code::InvalidFrontMatter, path, Some(span), format!("invalid front matter: {}", e.message))
-                        .help("front matter is YAML between `---` lines; the plan was read without it"),
+                    Diagnostic::new(
+                        Code::InvalidFrontMatter,
+                        path,
+                        Some(span),
+                        format!("invalid front matter: {}", e.message),
+                    )
+                    .help("front matter is YAML between `---` lines; the plan was read without it"),
                 );
             }
         }
@@ -163,7 +172,12 @@ fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Di
         outline
             .parts
             .iter()
-            .filter(|p| matches!(markdown::normalize_title(&p.title).as_str(), "metadata" | "meta" | "status" | "header" | "details"))
+            .filter(|p| {
+                matches!(
+                    markdown::normalize_title(&p.title).as_str(),
+                    "metadata" | "meta" | "status" | "header" | "details"
+                )
+            })
             .flat_map(|p| p.blocks.iter().copied()),
     );
     let lines: Vec<&str> = text.split('\n').collect();
@@ -198,9 +212,14 @@ fn date_field(path: &str, f: &Field, diags: &mut Vec<Diagnostic>) -> Option<Date
         DateText::Date(d) => Some(DateField { date: Some(d), raw: f.value.clone(), span: f.span }),
         DateText::Invalid(message) => {
             diags.push(
-                Diagnostic::new(Code::UnparsableDate, path, Some(f.span), format!("cannot read `{}` date: {message}", f.key))
-                    .label("expected a date")
-                    .help("write dates as YYYY-MM-DD (March 12, 2026 is read too)"),
+                Diagnostic::new(
+                    Code::UnparsableDate,
+                    path,
+                    Some(f.span),
+                    format!("cannot read `{}` date: {message}", f.key),
+                )
+                .label("expected a date")
+                .help("write dates as YYYY-MM-DD (March 12, 2026 is read too)"),
             );
             Some(DateField { date: None, raw: f.value.clone(), span: f.span })
         }
@@ -300,7 +319,8 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnos
             span: part.span,
             end_line: part.end_line,
         });
-        let text_of_blocks = || part.blocks.iter().map(|b| plain_text(b)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
+        let text_of_blocks =
+            || part.blocks.iter().map(|b| plain_text(b)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
         match effective[i] {
             SectionKind::Goal => goal_parts.push(text_of_blocks()),
             SectionKind::Context => context_parts.push(text_of_blocks()),

@@ -39,7 +39,10 @@ pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
                 continue;
             }
             for f in block_fields(block, &lines) {
-                if matches!(normalize_key(&f.0).as_str(), "overall" | "overall grade" | "grade" | "overall score" | "score") {
+                if matches!(
+                    normalize_key(&f.0).as_str(),
+                    "overall" | "overall grade" | "grade" | "overall score" | "score"
+                ) {
                     grade = grade.or_else(|| Grade::parse(&f.1));
                 } else {
                     field_list.push(f);
@@ -54,7 +57,8 @@ pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
         if grade.is_none() && rows.is_empty() {
             continue;
         }
-        let mut related_debt: Vec<DebtId> = crate::model::ids::find_all(&mentions, "TD").into_iter().map(|(n, _)| DebtId(n)).collect();
+        let mut related_debt: Vec<DebtId> =
+            crate::model::ids::find_all(&mentions, "TD").into_iter().map(|(n, _)| DebtId(n)).collect();
         related_debt.sort();
         related_debt.dedup();
         score.domains.push(QualityDomain {

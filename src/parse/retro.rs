@@ -95,7 +95,9 @@ mod tests {
 
     #[test]
     fn reads_three_parts() {
-        let r = read("## Retrospective\n### What went well\n- Fast reviews\n- Small PRs\n### What didn't\n- Flaky test\n### What to change\n- Pin versions\n");
+        let r = read(
+            "## Retrospective\n### What went well\n- Fast reviews\n- Small PRs\n### What didn't\n- Flaky test\n### What to change\n- Pin versions\n",
+        );
         assert_eq!(r.part(RetroPart::WentWell).count(), 2);
         assert_eq!(r.part(RetroPart::WentWrong).next().map(|e| e.text.as_str()), Some("Flaky test"));
         assert_eq!(r.part(RetroPart::ToChange).count(), 1);
@@ -103,7 +105,9 @@ mod tests {
 
     #[test]
     fn reads_inline_labels() {
-        let r = read("## Retrospective\n\n**What went well:** the split.\n\n**What didn't:** -\n\n**What to change:**\n\n- pin tools\n");
+        let r = read(
+            "## Retrospective\n\n**What went well:** the split.\n\n**What didn't:** -\n\n**What to change:**\n\n- pin tools\n",
+        );
         assert_eq!(r.entries.len(), 2);
         assert_eq!(r.entries[0].part, RetroPart::WentWell);
         assert_eq!(r.entries[0].text, "the split.");

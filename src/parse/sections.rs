@@ -11,23 +11,43 @@ pub(crate) fn section_kind(title: &str) -> SectionKind {
     let has = |w: &str| words.contains(&w);
     if matches!(t.as_str(), "goal" | "goals" | "objective" | "objectives" | "purpose" | "aim" | "the goal") {
         SectionKind::Goal
-    } else if matches!(t.as_str(), "context" | "background" | "motivation" | "problem" | "problem statement" | "why" | "context and motivation")
-    {
+    } else if matches!(
+        t.as_str(),
+        "context" | "background" | "motivation" | "problem" | "problem statement" | "why" | "context and motivation"
+    ) {
         SectionKind::Context
     } else if first.starts_with("decision") || t.starts_with("key decision") || t.starts_with("design decision") {
         SectionKind::DecisionLog
-    } else if first.starts_with("retro") || t.starts_with("lessons") || t.starts_with("post mortem") || first == "postmortem" {
+    } else if first.starts_with("retro")
+        || t.starts_with("lessons")
+        || t.starts_with("post mortem")
+        || first == "postmortem"
+    {
         SectionKind::Retrospective
     } else if has("criteria") || t.starts_with("done when") || t.starts_with("definition of done") {
         SectionKind::Criteria
     } else if has("steps")
         || matches!(
             t.as_str(),
-            "tasks" | "task list" | "checklist" | "plan" | "work plan" | "implementation plan" | "milestones" | "progress" | "work items" | "todo" | "to do"
+            "tasks"
+                | "task list"
+                | "checklist"
+                | "plan"
+                | "work plan"
+                | "implementation plan"
+                | "milestones"
+                | "progress"
+                | "work items"
+                | "todo"
+                | "to do"
         )
     {
         SectionKind::Steps
-    } else if first == "scope" || t.starts_with("non goals") || t.starts_with("out of scope") || t.starts_with("in scope") {
+    } else if first == "scope"
+        || t.starts_with("non goals")
+        || t.starts_with("out of scope")
+        || t.starts_with("in scope")
+    {
         SectionKind::Scope
     } else if first.starts_with("risk") {
         SectionKind::Risks
@@ -39,14 +59,32 @@ pub(crate) fn section_kind(title: &str) -> SectionKind {
 /// Which part of a retrospective a sub-heading (or inline label) names.
 pub(crate) fn retro_part(title: &str) -> Option<RetroPart> {
     let t = normalize_title(title);
-    if t.contains("went well") || t.contains("worked well") || t == "good" || t.starts_with("wins") || t.contains("what worked") {
+    if t.contains("went well")
+        || t.contains("worked well")
+        || t == "good"
+        || t.starts_with("wins")
+        || t.contains("what worked")
+    {
         Some(RetroPart::WentWell)
-    } else if t.contains("didn't") || t.contains("did not") || t.contains("went wrong") || t.contains("went badly")
-        || t.contains("didnt") || t.contains("challenges") || t == "bad" || t.contains("could be better") || t.contains("what hurt")
+    } else if t.contains("didn't")
+        || t.contains("did not")
+        || t.contains("went wrong")
+        || t.contains("went badly")
+        || t.contains("didnt")
+        || t.contains("challenges")
+        || t == "bad"
+        || t.contains("could be better")
+        || t.contains("what hurt")
     {
         Some(RetroPart::WentWrong)
-    } else if t.contains("to change") || t.contains("change next") || t.contains("next time") || t.contains("differently")
-        || t.contains("improve") || t.contains("action items") || t.contains("lessons") || t.contains("takeaways")
+    } else if t.contains("to change")
+        || t.contains("change next")
+        || t.contains("next time")
+        || t.contains("differently")
+        || t.contains("improve")
+        || t.contains("action items")
+        || t.contains("lessons")
+        || t.contains("takeaways")
     {
         Some(RetroPart::ToChange)
     } else {

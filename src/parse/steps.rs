@@ -159,7 +159,17 @@ pub(crate) fn blocked_reason(title: &str) -> Option<String> {
         }
     }
     let lower = t.to_lowercase();
-    for key in ["blocked by", "blocked on", "blocked:", "blocked until", "waiting for", "waiting on", "because", "reason:", "until"] {
+    for key in [
+        "blocked by",
+        "blocked on",
+        "blocked:",
+        "blocked until",
+        "waiting for",
+        "waiting on",
+        "because",
+        "reason:",
+        "until",
+    ] {
         if let Some(at) = lower.find(key) {
             let reason = t[at..].trim();
             if reason.len() > key.len() {
@@ -226,7 +236,10 @@ mod tests {
 
     #[test]
     fn finds_blocked_reasons() {
-        assert_eq!(blocked_reason("Step 4: deploy (waiting for ops approval)").as_deref(), Some("waiting for ops approval"));
+        assert_eq!(
+            blocked_reason("Step 4: deploy (waiting for ops approval)").as_deref(),
+            Some("waiting for ops approval")
+        );
         assert_eq!(blocked_reason("Deploy, blocked on TD-004").as_deref(), Some("blocked on TD-004"));
         assert_eq!(blocked_reason("Deploy — needs a staging cluster").as_deref(), Some("needs a staging cluster"));
         assert_eq!(blocked_reason("Deploy"), None);

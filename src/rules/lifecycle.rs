@@ -26,7 +26,11 @@ fn status_matches_folder(plan: &Plan, out: &mut Vec<Diagnostic>) {
             Code::StatusFolderMismatch,
             &plan.path,
             at,
-            format!("status is `{}` but the plan is in `{}`", plan.status.raw.as_deref().unwrap_or(status.as_str()), folder_name(plan)),
+            format!(
+                "status is `{}` but the plan is in `{}`",
+                plan.status.raw.as_deref().unwrap_or(status.as_str()),
+                folder_name(plan)
+            ),
         )
         .help(help.to_string())
     };
@@ -39,8 +43,13 @@ fn status_matches_folder(plan: &Plan, out: &mut Vec<Diagnostic>) {
         }
         (StatusKind::Completed, FolderState::Abandoned) => out.push(mismatch("move the file to `completed/`")),
         (StatusKind::Abandoned, FolderState::Active) => out.push(
-            Diagnostic::new(Code::AbandonedInActive, &plan.path, at, format!("abandoned plan is still in `{}`", folder_name(plan)))
-                .help("move it out of `active/` (to `completed/` or `abandoned/`) so the active list shows live work"),
+            Diagnostic::new(
+                Code::AbandonedInActive,
+                &plan.path,
+                at,
+                format!("abandoned plan is still in `{}`", folder_name(plan)),
+            )
+            .help("move it out of `active/` (to `completed/` or `abandoned/`) so the active list shows live work"),
         ),
         _ => {}
     }
@@ -62,25 +71,38 @@ fn completed(plan: &Plan, out: &mut Vec<Diagnostic>) {
     }
     if !plan.retrospective.as_ref().is_some_and(|r| r.is_filled()) {
         let at = plan.retrospective.as_ref().map_or(plan.title_span, |r| r.span);
-        let message = if plan.retrospective.is_some() { "completed plan has an empty retrospective" } else { "completed plan has no retrospective" };
-        out.push(
-            Diagnostic::new(Code::RetrospectiveMissing, &plan.path, Some(at), message)
-                .help("fill in What went well, What didn't and What to change: completed plans are what the archive learns from"),
-        );
+        let message = if plan.retrospective.is_some() {
+            "completed plan has an empty retrospective"
+        } else {
+            "completed plan has no retrospective"
+        };
+        out.push(Diagnostic::new(Code::RetrospectiveMissing, &plan.path, Some(at), message).help(
+            "fill in What went well, What didn't and What to change: completed plans are what the archive learns from",
+        ));
     }
     match (&plan.completed, &plan.created) {
         (None, _) => out.push(
-            Diagnostic::new(Code::CompletedDateMissing, &plan.path, plan.status.span.or(Some(plan.title_span)), "completed plan has no Completed date")
-                .help("add `**Completed**: YYYY-MM-DD` under the title"),
+            Diagnostic::new(
+                Code::CompletedDateMissing,
+                &plan.path,
+                plan.status.span.or(Some(plan.title_span)),
+                "completed plan has no Completed date",
+            )
+            .help("add `**Completed**: YYYY-MM-DD` under the title"),
         ),
         (Some(done), Some(created)) => {
             if let (Some(d), Some(c)) = (done.date, created.date)
                 && d < c
             {
                 out.push(
-                    Diagnostic::new(Code::CompletedBeforeCreated, &plan.path, Some(done.span), format!("completed on `{d}`, before it was created on `{c}`"))
-                        .label("before Created")
-                        .note(format!("Created is on line {}", created.span.line)),
+                    Diagnostic::new(
+                        Code::CompletedBeforeCreated,
+                        &plan.path,
+                        Some(done.span),
+                        format!("completed on `{d}`, before it was created on `{c}`"),
+                    )
+                    .label("before Created")
+                    .note(format!("Created is on line {}", created.span.line)),
                 );
             }
         }
@@ -89,7 +111,20 @@ fn completed(plan: &Plan, out: &mut Vec<Diagnostic>) {
 }
 
 /// Words that say why a plan stopped.
-const REASON_WORDS: &[&str] = &["abandon", "cancel", "drop", "stop", "supersed", "deprioriti", "replaced", "no longer", "obsolete", "why", "because", "instead"];
+const REASON_WORDS: &[&str] = &[
+    "abandon",
+    "cancel",
+    "drop",
+    "stop",
+    "supersed",
+    "deprioriti",
+    "replaced",
+    "no longer",
+    "obsolete",
+    "why",
+    "because",
+    "instead",
+];
 
 fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
     let retro = plan.retrospective.as_ref().is_some_and(|r| r.is_filled());
@@ -99,8 +134,13 @@ fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
     });
     if !retro && !decision {
         out.push(
-            Diagnostic::new(Code::AbandonedWithoutReason, &plan.path, plan.status.span.or(Some(plan.title_span)), "abandoned plan does not say why")
-                .help("add a dated Decision Log entry saying why it stopped, or fill in the Retrospective"),
+            Diagnostic::new(
+                Code::AbandonedWithoutReason,
+                &plan.path,
+                plan.status.span.or(Some(plan.title_span)),
+                "abandoned plan does not say why",
+            )
+            .help("add a dated Decision Log entry saying why it stopped, or fill in the Retrospective"),
         );
     }
 }

@@ -15,17 +15,18 @@ pub(super) fn check_name(plan: &Plan, out: &mut Vec<Diagnostic>) {
         Some("plan file name has no number".to_string())
     } else if digits != 3 {
         Some(format!("plan number in the file name has {digits} digits, not 3"))
-    } else if slug.is_empty() || !slug.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())) {
+    } else if slug.is_empty()
+        || !slug.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    {
         Some("plan file name is not `NNN-short-description` in kebab-case".to_string())
     } else {
         None
     };
     if let Some(problem) = problem {
         let suggestion = plan.number.map_or_else(|| "NNN".to_string(), |n| format!("{:03}", n.0));
-        out.push(
-            Diagnostic::new(Code::FileNameStyle, &plan.path, None, problem)
-                .help(format!("name plans `{suggestion}-short-description.md`; `EP-{suggestion}` then names the plan wherever it moves")),
-        );
+        out.push(Diagnostic::new(Code::FileNameStyle, &plan.path, None, problem).help(format!(
+            "name plans `{suggestion}-short-description.md`; `EP-{suggestion}` then names the plan wherever it moves"
+        )));
     }
 }
 
@@ -41,8 +42,13 @@ pub(super) fn check_unique_numbers(plans: &[Plan], out: &mut Vec<Diagnostic>) {
         let first = group[0];
         for dup in &group[1..] {
             out.push(
-                Diagnostic::new(Code::DuplicateNumber, &dup.path, Some(dup.title_span), format!("plan number `{n}` is also used by `{}`", first.path))
-                    .help("renumber one of them: `EP-NNN` references cannot tell them apart"),
+                Diagnostic::new(
+                    Code::DuplicateNumber,
+                    &dup.path,
+                    Some(dup.title_span),
+                    format!("plan number `{n}` is also used by `{}`", first.path),
+                )
+                .help("renumber one of them: `EP-NNN` references cannot tell them apart"),
             );
         }
     }

@@ -23,8 +23,16 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
         let list: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
         let noun = if missing.len() == 1 { "section" } else { "sections" };
         out.push(
-            Diagnostic::new(Code::MissingSection, &plan.path, Some(plan.title_span), format!("plan is missing {noun} {}", list.join(", ")))
-                .help(format!("add `## {}` (every plan has Goal, Context, Steps, Decision Log and Retrospective)", missing[0])),
+            Diagnostic::new(
+                Code::MissingSection,
+                &plan.path,
+                Some(plan.title_span),
+                format!("plan is missing {noun} {}", list.join(", ")),
+            )
+            .help(format!(
+                "add `## {}` (every plan has Goal, Context, Steps, Decision Log and Retrospective)",
+                missing[0]
+            )),
         );
     }
     // Acceptance criteria written as a checklist track progress when there are no steps.

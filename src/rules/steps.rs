@@ -10,9 +10,14 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for (marker, span) in markers {
         if let StepMarker::Invalid(c) = marker {
             out.push(
-                Diagnostic::new(Code::InvalidStepMarker, &plan.path, Some(span), format!("invalid step marker `[{c}]`"))
-                    .label("not a step marker")
-                    .help("use `[ ]` (to do), `[~]` (in progress), `[x]` (done) or `[!]` (blocked, with a reason)"),
+                Diagnostic::new(
+                    Code::InvalidStepMarker,
+                    &plan.path,
+                    Some(span),
+                    format!("invalid step marker `[{c}]`"),
+                )
+                .label("not a step marker")
+                .help("use `[ ]` (to do), `[~]` (in progress), `[x]` (done) or `[!]` (blocked, with a reason)"),
             );
         }
     }

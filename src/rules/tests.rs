@@ -7,13 +7,15 @@ fn check_files(files: &[(&str, &str)]) -> Vec<(String, Code, Option<u32>)> {
     let sources: Vec<Source> = files
         .iter()
         .map(|(path, text)| {
-            let folder = path.trim_start_matches("exec-plans/").rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
+            let folder =
+                path.trim_start_matches("exec-plans/").rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default();
             Source { path: path.to_string(), kind: SourceKind::Plan { folder }, text: (*text).into() }
         })
         .collect();
     let (harness, parse_diags) = crate::parse::parse(&sources, ".");
     assert!(parse_diags.is_empty(), "{parse_diags:#?}");
-    let mut out: Vec<_> = super::check(&harness).into_iter().map(|d| (d.path, d.code, d.span.map(|s| s.line))).collect();
+    let mut out: Vec<_> =
+        super::check(&harness).into_iter().map(|d| (d.path, d.code, d.span.map(|s| s.line))).collect();
     out.sort();
     out
 }
@@ -133,7 +135,8 @@ fn rule7_status_agrees_with_folder() {
 
 #[test]
 fn rule8_abandoned_plans_say_why() {
-    let abandoned = GOOD_ACTIVE.replace("**Status**: active", "**Status**: abandoned").replace("- [~] Step 2", "- [ ] Step 2");
+    let abandoned =
+        GOOD_ACTIVE.replace("**Status**: active", "**Status**: abandoned").replace("- [~] Step 2", "- [ ] Step 2");
     assert_eq!(codes("exec-plans/completed/001-good.md", &abandoned), [Code::AbandonedWithoutReason]);
     let with_reason = abandoned.replace("- 2026-01-07: continue", "- 2026-01-07: Abandoned: superseded by EP-004");
     assert_eq!(codes("exec-plans/completed/001-good.md", &with_reason), []);

@@ -84,7 +84,13 @@ fn reads_the_template() {
     assert!(!retro.is_filled());
     assert_eq!(retro.placeholders, 3);
     let kinds: Vec<_> = p.sections.iter().map(|s| s.kind).collect();
-    assert!(kinds.starts_with(&[SectionKind::Goal, SectionKind::Context, SectionKind::Steps, SectionKind::DecisionLog, SectionKind::Retrospective]));
+    assert!(kinds.starts_with(&[
+        SectionKind::Goal,
+        SectionKind::Context,
+        SectionKind::Steps,
+        SectionKind::DecisionLog,
+        SectionKind::Retrospective
+    ]));
     assert_eq!(p.progress(), (1, 4));
 }
 
@@ -147,7 +153,10 @@ fn status_keeps_raw_text_and_falls_back_to_folder() {
     assert_eq!(p.status.raw.as_deref(), Some("Completed (2026-03-26)"));
     assert_eq!(p.completed.as_ref().and_then(|d| d.date), date("2026-03-26"), "completed date from status");
     let p = plan("x/completed/001-a.md", "# A\n");
-    assert_eq!((p.status.kind, p.folder_state, p.state()), (StatusKind::Other, FolderState::Completed, StatusKind::Completed));
+    assert_eq!(
+        (p.status.kind, p.folder_state, p.state()),
+        (StatusKind::Other, FolderState::Completed, StatusKind::Completed)
+    );
     let (p, d) = check("x/active/001-a.md", "# A\n\n**Status**: simmering\n");
     assert_eq!((p.status.kind, d[0].code), (StatusKind::Other, Code::UnknownStatus));
 }
@@ -178,7 +187,16 @@ fn sections_are_tolerant_and_code_fences_are_not_sections() {
     assert_eq!(p.goal.as_deref(), Some("Bidirectional audio."));
     assert_eq!(p.context.as_deref(), Some("Why."));
     let kinds: Vec<_> = p.sections.iter().map(|s| s.kind).collect();
-    assert_eq!(kinds, [SectionKind::Context, SectionKind::Steps, SectionKind::DecisionLog, SectionKind::Criteria, SectionKind::Retrospective]);
+    assert_eq!(
+        kinds,
+        [
+            SectionKind::Context,
+            SectionKind::Steps,
+            SectionKind::DecisionLog,
+            SectionKind::Criteria,
+            SectionKind::Retrospective
+        ]
+    );
     assert!(p.steps.is_empty(), "a task list in a code block is not a step");
     assert_eq!(p.criteria.len(), 1);
 }
@@ -212,7 +230,10 @@ fn heading_steps_merge_with_progress_sections() {
         "# P\n\n## Implementation Steps\n\n### Step 1: STUN (1 session)\n\n| Task | File |\n|--|--|\n| a | b |\n\n### Step 2: DTLS — **COMPLETE**\n\n## Progress\n\n### Step 1: STUN (Completed 2026-03-26, 1 session)\n",
     );
     let got: Vec<_> = p.steps.iter().map(|s| (s.number, s.marker, s.source)).collect();
-    assert_eq!(got, [(Some(1), StepMarker::Done, StepSource::Heading), (Some(2), StepMarker::Done, StepSource::Heading)]);
+    assert_eq!(
+        got,
+        [(Some(1), StepMarker::Done, StepSource::Heading), (Some(2), StepMarker::Done, StepSource::Heading)]
+    );
 }
 
 #[test]
@@ -249,7 +270,14 @@ fn filled_retrospective_with_nested_headings() {
     let r = p.retrospective.unwrap();
     assert!(r.is_filled());
     let parts: Vec<_> = r.entries.iter().map(|e| (e.part, e.text.as_str())).collect();
-    assert_eq!(parts, [(RetroPart::WentWell, "split was clean"), (RetroPart::WentWrong, "slow CI"), (RetroPart::ToChange, "cache deps")]);
+    assert_eq!(
+        parts,
+        [
+            (RetroPart::WentWell, "split was clean"),
+            (RetroPart::WentWrong, "slow CI"),
+            (RetroPart::ToChange, "cache deps")
+        ]
+    );
 }
 
 #[test]
