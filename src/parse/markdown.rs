@@ -58,35 +58,81 @@ pub(crate) fn heading_level(node: Node<'_>) -> Option<u8> {
 /// The text of a node and its descendants as one line: markup dropped, code spans kept, blocks
 /// separated by a space, whitespace collapsed.
 pub(crate) fn plain_text(node: Node<'_>) -> String {
-    let mut out = String::new();
+    let mut out = Collapsed::default();
     collect_text(node, &mut out);
-    collapse_whitespace(&out)
+    out.0
 }
 
 /// Like `plain_text`, but skipping nested lists: an item's own text.
 pub(crate) fn own_text(item: Node<'_>) -> String {
-    let mut out = String::new();
+    let mut out = Collapsed::default();
     for child in item.children() {
         if !matches!(child.data.borrow().value, NodeValue::List(_)) {
             collect_text(child, &mut out);
-            out.push(' ');
+            out.space();
         }
     }
-    collapse_whitespace(&out)
+    out.0
 }
 
-fn collect_text(node: Node<'_>, out: &mut String) {
-    match &node.data.borrow().value {
-        NodeValue::Text(t) => out.push_str(t),
-        NodeValue::Code(c) => out.push_str(&c.literal),
-        NodeValue::CodeBlock(c) => {
-            out.push(' ');
-            out.push_str(&c.literal);
-            out.push(' ');
+/// A string that collapses whitespace runs to one space as it is written (no leading or
+/// trailing space), so text is copied once.
+#[derive(Default)]
+struct Collapsed(String, bool);
+
+impl Collapsed {
+    fn push(&mut self, s: &str) {
+        if s.is_ascii() {
+            // Byte-level fast path for the common case.
+            if s.starts_with(|c: char| c.is_ascii_whitespace()) {
+                self.1 = true;
+            }
+            for word in s.split_ascii_whitespace() {
+                self.word(word);
+                self.1 = true;
+            }
+            self.1 = s.ends_with(|c: char| c.is_ascii_whitespace()) || (self.1 && s.is_empty());
+            return;
         }
-        NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+        // Copy whole words at a time; `split` handles Unicode whitespace too.
+        let mut words = s.split(char::is_whitespace);
+        if let Some(first) = words.next() {
+            self.word(first);
+        }
+        for word in words {
+            self.1 = true;
+            self.word(word);
+        }
+    }
+
+    fn word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if self.1 && !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        self.1 = false;
+        self.0.push_str(word);
+    }
+
+    fn space(&mut self) {
+        self.1 = true;
+    }
+}
+
+fn collect_text(node: Node<'_>, out: &mut Collapsed) {
+    match &node.data.borrow().value {
+        NodeValue::Text(t) => out.push(t),
+        NodeValue::Code(c) => out.push(&c.literal),
+        NodeValue::CodeBlock(c) => {
+            out.space();
+            out.push(&c.literal);
+            out.space();
+        }
+        NodeValue::SoftBreak | NodeValue::LineBreak => out.space(),
         NodeValue::HtmlInline(_) | NodeValue::HtmlBlock(_) | NodeValue::FrontMatter(_) => {}
-        NodeValue::Math(m) => out.push_str(&m.literal),
+        NodeValue::Math(m) => out.push(&m.literal),
         NodeValue::Paragraph
         | NodeValue::Heading(_)
         | NodeValue::Item(_)
@@ -94,11 +140,11 @@ fn collect_text(node: Node<'_>, out: &mut String) {
         | NodeValue::TableCell
         | NodeValue::TableRow(_)
         | NodeValue::BlockQuote => {
-            out.push(' ');
+            out.space();
             for c in node.children() {
                 collect_text(c, out);
             }
-            out.push(' ');
+            out.space();
         }
         _ => {
             for c in node.children() {
@@ -108,15 +154,11 @@ fn collect_text(node: Node<'_>, out: &mut String) {
     }
 }
 
+/// `s` with whitespace runs collapsed to single spaces and trimmed.
 pub(crate) fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    let mut out = Collapsed::default();
+    out.push(s);
+    out.0
 }
 
 /// A heading and the blocks up to the next heading.
@@ -305,6 +347,17 @@ mod tests {
         let titles: Vec<_> = o.parts.iter().map(|p| (p.title.as_str(), p.level, p.parent)).collect();
         assert_eq!(titles, vec![("Steps", 2, None), ("Step 1: x", 3, Some(0)), ("Decision Log", 2, None)]);
         assert_eq!(o.parts[0].end_line, 15);
+    }
+
+    #[test]
+    fn plain_text_collapses_whitespace_across_inlines() {
+        let arena = Arena::new();
+        let root = parse(&arena, "a **b**c `x  y`\nd\u{a0} é  f\n\n- [ ] item\n  - nested\n");
+        let para = root.first_child().unwrap();
+        assert_eq!(plain_text(para), "a bc x y d é f");
+        let item = root.last_child().unwrap().first_child().unwrap();
+        assert_eq!((plain_text(item), own_text(item)), ("item nested".to_string(), "item".to_string()));
+        assert_eq!(collapse_whitespace("  a \t b  "), "a b");
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub(super) fn check_name(plan: &Plan, out: &mut Vec<Diagnostic>) {
         Some("plan file is named by date, not by number".to_string())
     } else if digits == 0 {
         Some("plan file name has no number".to_string())
-    } else if digits != 3 {
+    } else if digits != plan.number.map_or(3, |n| n.0.to_string().len().max(3)) {
         Some(format!("plan number in the file name has {digits} digits, not 3"))
     } else if slug.is_empty()
         || !slug.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))

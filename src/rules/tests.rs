@@ -120,7 +120,8 @@ fn rule6_names_and_unique_numbers() {
         ("exec-plans/completed/001-other.md", &GOOD_DONE.replace("EP-002", "EP-001")),
     ]);
     assert_eq!(got, [("exec-plans/completed/001-other.md".into(), Code::DuplicateNumber, Some(1))]);
-    for name in ["2026-01-05-good.md", "good.md", "01-good.md", "001_Good.md"] {
+    assert_eq!(codes("exec-plans/active/1234-big.md", &GOOD_ACTIVE.replace("EP-001", "EP-1234")), []);
+    for name in ["2026-01-05-good.md", "good.md", "01-good.md", "0001-good.md", "001_Good.md"] {
         let text = GOOD_ACTIVE.replace("EP-001: ", "");
         assert_eq!(codes(&format!("exec-plans/active/{name}"), &text), [Code::FileNameStyle], "{name}");
     }

@@ -1,0 +1,7 @@
+//! Integration tests: the real `planbook` binary on real trees (content-example, fixtures written
+//! by the tests, generated trees). One binary for all features, one module per feature.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod check;
