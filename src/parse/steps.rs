@@ -106,7 +106,9 @@ fn suffix_state(title: &str) -> StepMarker {
 fn build(marker: StepMarker, text: String, depth: u8, source: StepSource, span: Span) -> Step {
     let (number, body) = step_number_prefix(&text);
     let (title, outcome, verify) = split_pattern(body);
-    let reason = if marker == StepMarker::Blocked { blocked_reason(&title) } else { None };
+    // The reason usually ends the action (`Deploy (waiting for ops)`), but may follow Verify.
+    let reason =
+        if marker == StepMarker::Blocked { blocked_reason(&title).or_else(|| blocked_reason(body)) } else { None };
     Step { marker, number, title, text, outcome, verify, reason, depth, source, span }
 }
 
@@ -243,6 +245,14 @@ mod tests {
         assert_eq!(blocked_reason("Deploy, blocked on TD-004").as_deref(), Some("blocked on TD-004"));
         assert_eq!(blocked_reason("Deploy — needs a staging cluster").as_deref(), Some("needs a staging cluster"));
         assert_eq!(blocked_reason("Deploy"), None);
+        let s = build(
+            StepMarker::Blocked,
+            "Step 4: Deploy. Outcome: live. Verify: curl (blocked on DNS)".into(),
+            0,
+            StepSource::TaskItem,
+            Span::line(1),
+        );
+        assert_eq!(s.reason.as_deref(), Some("blocked on DNS"));
         assert_eq!(blocked_reason("Deploy ()"), None);
     }
 }
