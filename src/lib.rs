@@ -21,6 +21,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod discover;
+pub mod highlight;
 pub mod model;
 pub mod parse;
 pub mod rules;
@@ -98,7 +99,7 @@ pub fn check(project: &Project) -> anyhow::Result<Checked> {
     timings.files = sources.len();
 
     let t = Instant::now();
-    let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel);
+    let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, None);
     diagnostics.extend(parse_diags);
     timings.parse = t.elapsed();
 

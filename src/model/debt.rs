@@ -23,12 +23,15 @@ pub struct DebtItem {
     pub anchor: String,
     /// A one-line summary: the Description / Title column, heading or checkbox text.
     pub title: String,
+    /// The summary, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_html: String,
     /// Normalised status.
     pub status: DebtStatus,
     /// Priority as written (`P1`, `High`), when there is one.
     pub priority: Option<String>,
     /// Every field by column or key name, as written (struck-through text unwrapped).
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<super::NamedValue>,
     /// The heading the item sits under (`Active Debt`, `Resolved`...).
     pub group: Option<String>,
     /// Where the item starts.
@@ -38,7 +41,7 @@ pub struct DebtItem {
 impl DebtItem {
     /// A field by name, case-insensitively.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name)).map(|f| f.text.as_str())
     }
 }
 

@@ -18,6 +18,19 @@ pub use plan::{
 };
 pub use quality::{Grade, GradeRow, QualityDomain, QualityScore};
 
+/// A named value as written (a table cell under its header, a `**Key**: value` field), with its
+/// plain text and its rendered inline HTML (empty unless the parse rendered HTML).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamedValue {
+    /// The column header or key.
+    pub name: String,
+    /// Plain text.
+    pub text: String,
+    /// Inline HTML.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
+}
+
 use serde::{Deserialize, Serialize};
 
 /// A position in a source file: 1-based line and column (columns count bytes, as comrak does).
@@ -86,6 +99,9 @@ pub struct Doc {
     pub title: String,
     /// Every heading, in order, for tables of contents and search.
     pub headings: Vec<Heading>,
+    /// The document below its H1, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
 }
 
 /// A heading of a document.

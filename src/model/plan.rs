@@ -43,6 +43,12 @@ pub struct Plan {
     pub sections: Vec<Section>,
     /// The Goal: a Goal section's text or an inline `**Goal:**` field.
     pub goal: Option<String>,
+    /// The Goal, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub goal_html: String,
+    /// Blocks between the header fields and the first section (an introduction), rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub intro_html: String,
     /// Plain text of the Context section.
     pub context: Option<String>,
     /// Steps, in document order (nested task items keep their depth).
@@ -179,6 +185,13 @@ pub struct Section {
     pub span: Span,
     /// Last line of the section (before the next heading of the same or a higher level).
     pub end_line: u32,
+    /// For a top-level section: everything below its heading (sub-headings included), rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
+    /// Whether the section holds more than its structured view shows (tables between steps,
+    /// prose in a decision log), so the page also shows it as written.
+    #[serde(default)]
+    pub has_extra: bool,
 }
 
 /// The sections the convention names, recognised through their common spellings.
@@ -277,10 +290,22 @@ pub struct Step {
     pub title: String,
     /// The full text of the step as one line.
     pub text: String,
+    /// The title, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub title_html: String,
     /// The `Outcome:` part of the preferred step pattern.
     pub outcome: Option<String>,
+    /// The `Outcome:` part, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub outcome_html: String,
     /// The `Verify:` part.
     pub verify: Option<String>,
+    /// The `Verify:` part, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub verify_html: String,
+    /// Nested content that is not a sub-step (notes under the step), rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail_html: String,
     /// For a blocked step: why (the last parenthesised part, or what follows "blocked").
     pub reason: Option<String>,
     /// 0 for a top-level item, 1 for a nested one...
@@ -298,6 +323,9 @@ pub struct Criterion {
     pub marker: StepMarker,
     /// Its text.
     pub text: String,
+    /// Its text, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
     /// Where it is.
     pub span: Span,
 }
@@ -323,10 +351,16 @@ pub struct Decision {
     pub date_raw: Option<String>,
     /// The decision, without its date prefix.
     pub text: String,
+    /// The decision, rendered inline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text_html: String,
     /// Further text: a heading entry's body, a list item's nested content, a table's rationale.
     pub detail: Option<String>,
+    /// The further text, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail_html: String,
     /// Other columns of a table row, by header.
-    pub columns: Vec<(String, String)>,
+    pub columns: Vec<super::NamedValue>,
     /// How it was written.
     pub form: DecisionForm,
     /// Where it is.
@@ -354,6 +388,9 @@ pub struct RetroEntry {
     pub part: RetroPart,
     /// Its text (never empty: bare `-` entries are counted in `Retrospective::placeholders`).
     pub text: String,
+    /// Its text, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
     /// Where it is.
     pub span: Span,
 }

@@ -30,7 +30,10 @@ pub struct QualityDomain {
     /// Debt items the section names.
     pub related_debt: Vec<DebtId>,
     /// Other `**Key**: value` fields (Scope, Priority action, Verify).
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<super::NamedValue>,
+    /// The section as written, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
     /// The heading's position.
     pub span: Span,
 }
@@ -44,6 +47,9 @@ pub struct GradeRow {
     pub grade: Option<Grade>,
     /// The rest of the row, joined.
     pub notes: String,
+    /// The rest of the row, rendered inline and joined.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notes_html: String,
 }
 
 /// A grade as written, with a 0–100 score so grades of different scales can be coloured alike.

@@ -4,8 +4,9 @@
 //! (an "Active" row and a "Resolved" row) is one item with both rows' fields.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{DebtId, DebtItem, DebtStatus, DebtStatusKind, DebtTracker, Span};
+use crate::model::{DebtId, DebtItem, DebtStatus, DebtStatusKind, DebtTracker, NamedValue, Span};
 use crate::parse::fields::{self, normalize_key};
+use crate::parse::html::{Html, nonspace};
 use crate::parse::markdown::{
     self, Node, Outline, is_struck, lines_of, own_text, plain_text, span_of, table, task_items, task_symbol,
 };
@@ -14,12 +15,12 @@ use comrak::Arena;
 use comrak::nodes::NodeValue;
 
 /// Parses the tracker at `path`.
-pub(crate) fn parse_debt(path: &str, text: &str) -> (DebtTracker, Vec<Diagnostic>) {
+pub(crate) fn parse_debt(path: &str, text: &str, html: Html<'_>) -> (DebtTracker, Vec<Diagnostic>) {
     let arena = Arena::new();
     let root = markdown::parse(&arena, text);
     let outline = Outline::new(root, text.lines().count() as u32);
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut b = Builder { path, items: Vec::new(), diags: Vec::new(), unnamed: 0 };
+    let mut b = Builder { path, html, items: Vec::new(), diags: Vec::new(), unnamed: 0 };
     b.blocks(None, &outline.preamble);
     for part in &outline.parts {
         let struck_heading =
@@ -28,6 +29,7 @@ pub(crate) fn parse_debt(path: &str, text: &str) -> (DebtTracker, Vec<Diagnostic
             Some((n, len)) => b.heading_item(
                 DebtId(n),
                 part.title.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']),
+                part.heading,
                 struck_heading,
                 part.blocks.as_slice(),
                 &lines,
@@ -42,6 +44,7 @@ pub(crate) fn parse_debt(path: &str, text: &str) -> (DebtTracker, Vec<Diagnostic
 
 struct Builder<'p> {
     path: &'p str,
+    html: Html<'p>,
     items: Vec<DebtItem>,
     diags: Vec<Diagnostic>,
     unnamed: usize,
@@ -51,7 +54,8 @@ struct Builder<'p> {
 struct Mention {
     id: Option<DebtId>,
     title: Option<String>,
-    fields: Vec<(String, String)>,
+    title_html: String,
+    fields: Vec<NamedValue>,
     /// Implied status: struck through, checked, or under a "Resolved" heading.
     implied: Option<DebtStatusKind>,
     group: Option<String>,
@@ -107,16 +111,21 @@ impl Builder<'_> {
                 }
                 seen_here.push(id);
             }
-            let fields: Vec<(String, String)> = cells
+            let fields: Vec<NamedValue> = cells
                 .iter()
                 .enumerate()
                 .filter(|&(i, _)| i != id_col)
-                .map(|(i, c)| (t.header.get(i).cloned().unwrap_or_else(|| format!("Column {}", i + 1)), plain_text(c)))
+                .map(|(i, c)| NamedValue {
+                    name: t.header.get(i).cloned().unwrap_or_else(|| format!("Column {}", i + 1)),
+                    text: plain_text(c),
+                    html: self.html.inlines(c),
+                })
                 .collect();
             let implied = if is_struck(id_cell) || resolved_group { Some(DebtStatusKind::Resolved) } else { None };
             self.upsert(Mention {
                 id,
                 title: None,
+                title_html: String::new(),
                 fields,
                 implied,
                 group: group.map(str::to_string),
@@ -138,9 +147,11 @@ impl Builder<'_> {
             };
             let text = own_text(item);
             let (id, title) = split_id(&text);
+            let title_html = self.item_title_html(item, &text, &title);
             self.upsert(Mention {
                 id,
                 title: Some(title),
+                title_html,
                 fields: Vec::new(),
                 implied: Some(implied),
                 group: group.map(str::to_string),
@@ -155,9 +166,11 @@ impl Builder<'_> {
             let text = own_text(item);
             if let (Some(id), title) = split_id(&text) {
                 let implied = resolved_group.then_some(DebtStatusKind::Resolved);
+                let title_html = self.item_title_html(item, &text, &title);
                 self.upsert(Mention {
                     id: Some(id),
                     title: Some(title),
+                    title_html,
                     fields: Vec::new(),
                     implied,
                     group: group.map(str::to_string),
@@ -167,31 +180,53 @@ impl Builder<'_> {
         }
     }
 
+    /// A list item's text after its `TD-NNN:` prefix, rendered.
+    fn item_title_html(&self, item: Node<'_>, text: &str, title: &str) -> String {
+        let para = item.first_child().filter(|p| matches!(p.data.borrow().value, NodeValue::Paragraph));
+        para.map(|p| self.html.inlines_after(p, nonspace(text) - nonspace(title))).unwrap_or_default()
+    }
+
     #[allow(clippy::too_many_arguments)]
-    fn heading_item(&mut self, id: DebtId, title: &str, struck: bool, blocks: &[Node<'_>], lines: &[&str], span: Span) {
+    fn heading_item(
+        &mut self,
+        id: DebtId,
+        title: &str,
+        heading: Node<'_>,
+        struck: bool,
+        blocks: &[Node<'_>],
+        lines: &[&str],
+        span: Span,
+    ) {
         let mut fields = Vec::new();
         let mut description = Vec::new();
+        let mut description_nodes = Vec::new();
         for &block in blocks {
             let (a, b) = lines_of(block);
             let mut any_field = false;
             for n in a..=b {
                 if let Some(f) = lines.get(n as usize - 1).and_then(|l| fields::parse_line(l)) {
-                    fields.push((f.key, f.value));
+                    let html = self.html.markdown_inline(&f.value);
+                    fields.push(NamedValue { name: f.key, text: f.value, html });
                     any_field = true;
                 }
             }
             if !any_field {
                 description.push(plain_text(block));
+                description_nodes.push(block);
             }
         }
         if !description.is_empty() {
-            fields.push(("Description".to_string(), description.join(" ")));
+            let html = self.html.blocks(description_nodes);
+            fields.push(NamedValue { name: "Description".to_string(), text: description.join(" "), html });
         }
+        let full_title = plain_text(heading);
         let title = title.trim().trim_matches('~').trim().to_string();
+        let title_html = self.html.inlines_after(heading, nonspace(&full_title) - nonspace(&title));
         let implied = struck.then_some(DebtStatusKind::Resolved);
         self.upsert(Mention {
             id: Some(id),
             title: Some(title).filter(|t| !t.is_empty()),
+            title_html,
             fields,
             implied,
             group: None,
@@ -204,16 +239,17 @@ impl Builder<'_> {
         let index = match existing {
             Some(i) => {
                 let item = &mut self.items[i];
-                for (k, v) in m.fields {
-                    if item.field(&k).is_none_or(str::is_empty) {
-                        item.fields.retain(|(ek, _)| !ek.eq_ignore_ascii_case(&k));
-                        item.fields.push((k, v));
+                for f in m.fields {
+                    if item.field(&f.name).is_none_or(str::is_empty) {
+                        item.fields.retain(|e| !e.name.eq_ignore_ascii_case(&f.name));
+                        item.fields.push(f);
                     }
                 }
                 if item.title.is_empty()
                     && let Some(t) = m.title
                 {
                     item.title = t;
+                    item.title_html = m.title_html;
                 }
                 i
             }
@@ -227,6 +263,7 @@ impl Builder<'_> {
                     id: m.id,
                     anchor,
                     title: m.title.unwrap_or_default(),
+                    title_html: m.title_html,
                     status: DebtStatus { kind: DebtStatusKind::Other, raw: None },
                     priority: None,
                     fields: m.fields,
@@ -243,15 +280,14 @@ impl Builder<'_> {
 
 /// Derives title, status and priority from the fields gathered so far.
 fn finish(item: &mut DebtItem, implied: Option<DebtStatusKind>) {
-    let get = |names: &[&str]| {
-        item.fields
-            .iter()
-            .find(|(k, v)| names.contains(&normalize_key(k).as_str()) && !v.trim().is_empty())
-            .map(|(_, v)| v.clone())
+    let find = |names: &[&str]| {
+        item.fields.iter().find(|f| names.contains(&normalize_key(&f.name).as_str()) && !f.text.trim().is_empty())
     };
-    if item.title.is_empty() {
-        item.title =
-            get(&["description", "title", "summary", "issue", "debt", "problem", "item", "name"]).unwrap_or_default();
+    let get = |names: &[&str]| find(names).map(|f| f.text.clone());
+    if item.title.is_empty()
+        && let Some(f) = find(&["description", "title", "summary", "issue", "debt", "problem", "item", "name"])
+    {
+        (item.title, item.title_html) = (f.text.clone(), f.html.clone());
     }
     if let Some(raw) = get(&["status", "state"]) {
         let kind = debt_status(&raw);
@@ -298,7 +334,7 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> DebtTracker {
-        let (t, d) = parse_debt("TECH_DEBT_TRACKER.md", text);
+        let (t, d) = parse_debt("TECH_DEBT_TRACKER.md", text, Html(None));
         assert!(d.is_empty(), "{d:#?}");
         t
     }
@@ -364,7 +400,7 @@ mod tests {
 
     #[test]
     fn duplicate_ids_in_one_table_are_reported() {
-        let (t, d) = parse_debt("t.md", "| ID | Description |\n|---|---|\n| TD-1 | a |\n| TD-1 | b |\n");
+        let (t, d) = parse_debt("t.md", "| ID | Description |\n|---|---|\n| TD-1 | a |\n| TD-1 | b |\n", Html(None));
         assert_eq!(t.items.len(), 1);
         assert_eq!(d[0].code, Code::DuplicateDebtItem);
         assert_eq!(d[0].span.map(|s| s.line), Some(4));

@@ -3,21 +3,33 @@
 //! (with `date: None`) so the checker can flag them and the site can list them apart.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Decision, DecisionForm, Span};
+use crate::model::{Decision, DecisionForm, NamedValue, Span};
 use crate::parse::date;
+use crate::parse::html::{Html, nonspace};
 use crate::parse::markdown::{Node, Part, collapse_whitespace, own_text, plain_text, span_of, table};
 use comrak::nodes::NodeValue;
 
 /// Collects decisions into `out`, reporting unreadable dates into `diags`.
 pub(crate) struct DecisionReader<'p> {
     pub path: &'p str,
+    pub html: Html<'p>,
     pub out: Vec<Decision>,
     pub diags: Vec<Diagnostic>,
 }
 
+/// Where an entry's text is, for rendering it.
+enum Source<'a> {
+    /// Inline content of this node, after the date prefix.
+    Inline(Node<'a>),
+    /// Already rendered.
+    Rendered(String),
+}
+
 impl DecisionReader<'_> {
-    /// Entries written in the blocks directly under a Decision Log heading.
-    pub fn blocks(&mut self, blocks: &[Node<'_>]) {
+    /// Entries written in the blocks directly under a Decision Log heading. Returns whether every
+    /// block was read as entries (prose in between is shown as written by the site).
+    pub fn blocks(&mut self, blocks: &[Node<'_>]) -> bool {
+        let mut all_read = true;
         for &block in blocks {
             let value = block.data.borrow().value.clone();
             match value {
@@ -31,24 +43,45 @@ impl DecisionReader<'_> {
                     // A bare `2026-02-13: text` paragraph is an entry; other prose is not.
                     let text = plain_text(block);
                     if date::prefix(&text).is_some() {
-                        self.push(&text, None, Vec::new(), DecisionForm::ListItem, span_of(block));
+                        self.push(
+                            &text,
+                            Source::Inline(block),
+                            None,
+                            String::new(),
+                            Vec::new(),
+                            DecisionForm::ListItem,
+                            span_of(block),
+                        );
+                    } else {
+                        all_read = false;
                     }
                 }
-                _ => {}
+                _ => all_read = false,
             }
         }
+        all_read
     }
 
     /// A sub-heading of the decision log: an entry when it starts with a date; a group heading
     /// (`### 2026 Q1`) whose blocks hold entries otherwise.
-    pub fn sub_part(&mut self, part: &Part<'_>) {
+    pub fn sub_part(&mut self, part: &Part<'_>) -> bool {
         let starts_with_date = matches!(date::prefix(&part.title), Some((Ok(_), _)));
         if starts_with_date {
             let body: Vec<String> = part.blocks.iter().map(|b| plain_text(b)).filter(|t| !t.is_empty()).collect();
             let detail = (!body.is_empty()).then(|| body.join(" "));
-            self.push(&part.title, detail, Vec::new(), DecisionForm::Heading, part.span);
+            let detail_html = self.html.blocks(part.blocks.iter().copied());
+            self.push(
+                &part.title,
+                Source::Inline(part.heading),
+                detail,
+                detail_html,
+                Vec::new(),
+                DecisionForm::Heading,
+                part.span,
+            );
+            true
         } else {
-            self.blocks(&part.blocks);
+            self.blocks(&part.blocks)
         }
     }
 
@@ -57,13 +90,13 @@ impl DecisionReader<'_> {
         if text.is_empty() {
             return;
         }
-        let nested: Vec<String> = item
-            .children()
-            .filter(|c| matches!(c.data.borrow().value, NodeValue::List(_)))
-            .map(|c| plain_text(c))
-            .collect();
-        let detail = (!nested.is_empty()).then(|| nested.join(" "));
-        self.push(&text, detail, Vec::new(), DecisionForm::ListItem, span_of(item));
+        let nested: Vec<Node<'_>> =
+            item.children().filter(|c| matches!(c.data.borrow().value, NodeValue::List(_))).collect();
+        let detail = (!nested.is_empty()).then(|| nested.iter().map(|c| plain_text(c)).collect::<Vec<_>>().join(" "));
+        let detail_html = self.html.blocks(nested);
+        let first = item.first_child().filter(|c| matches!(c.data.borrow().value, NodeValue::Paragraph));
+        let source = first.map_or(Source::Rendered(String::new()), Source::Inline);
+        self.push(&text, source, detail, detail_html, Vec::new(), DecisionForm::ListItem, span_of(item));
     }
 
     fn table(&mut self, node: Node<'_>) {
@@ -76,27 +109,45 @@ impl DecisionReader<'_> {
             (0..header.len()).find(|&i| Some(i) != date_col && Some(i) != rationale_col && header[i] != "#")
         });
         for (row, cells) in &t.rows {
-            let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).map(|c| plain_text(c)).unwrap_or_default();
-            let date_text = cell(date_col);
-            let decision = cell(decision_col);
-            let rationale = cell(rationale_col);
-            let columns: Vec<(String, String)> = cells
+            let cell = |i: Option<usize>| i.and_then(|i| cells.get(i)).copied();
+            let text_of = |i: Option<usize>| cell(i).map(|c| plain_text(c)).unwrap_or_default();
+            let html_of = |i: Option<usize>| cell(i).map(|c| self.html.inlines(c)).unwrap_or_default();
+            let date_text = text_of(date_col);
+            let decision = text_of(decision_col);
+            let rationale = text_of(rationale_col);
+            let columns: Vec<NamedValue> = cells
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| ![date_col, decision_col, rationale_col].contains(&Some(*i)))
-                .map(|(i, c)| (t.header.get(i).cloned().unwrap_or_default(), plain_text(c)))
+                .map(|(i, c)| NamedValue {
+                    name: t.header.get(i).cloned().unwrap_or_default(),
+                    text: plain_text(c),
+                    html: self.html.inlines(c),
+                })
                 .collect();
             let text = if date_text.is_empty() { decision } else { format!("{date_text}: {decision}") };
             let detail = (!rationale.is_empty()).then_some(rationale);
-            self.push(&text, detail, columns, DecisionForm::TableRow, span_of(row));
+            let (text_html, detail_html) = (html_of(decision_col), html_of(rationale_col));
+            self.push(
+                &text,
+                Source::Rendered(text_html),
+                detail,
+                detail_html,
+                columns,
+                DecisionForm::TableRow,
+                span_of(row),
+            );
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         text: &str,
+        source: Source<'_>,
         detail: Option<String>,
-        columns: Vec<(String, String)>,
+        detail_html: String,
+        columns: Vec<NamedValue>,
         form: DecisionForm,
         span: Span,
     ) {
@@ -121,7 +172,24 @@ impl DecisionReader<'_> {
             }
             None => (None, None, text.trim_start_matches('[')),
         };
-        self.out.push(Decision { date, date_raw, text: collapse_whitespace(rest), detail, columns, form, span });
+        let text_html = match source {
+            Source::Rendered(html) => html,
+            Source::Inline(node) => {
+                let skip = date_raw.as_deref().map_or(0, nonspace);
+                self.html.inlines_after(node, skip)
+            }
+        };
+        self.out.push(Decision {
+            date,
+            date_raw,
+            text: collapse_whitespace(rest),
+            text_html,
+            detail,
+            detail_html,
+            columns,
+            form,
+            span,
+        });
     }
 }
 
@@ -135,7 +203,7 @@ mod tests {
         let arena = Arena::new();
         let root = parse(&arena, md);
         let outline = Outline::new(root, 100);
-        let mut r = DecisionReader { path: "p.md", out: Vec::new(), diags: Vec::new() };
+        let mut r = DecisionReader { path: "p.md", html: Html(None), out: Vec::new(), diags: Vec::new() };
         r.blocks(&outline.parts[0].blocks);
         for part in &outline.parts[1..] {
             r.sub_part(part);
@@ -180,6 +248,6 @@ mod tests {
         assert_eq!(d[0].form, DecisionForm::TableRow);
         let d = read("## Decision Log\n\n| # | Decision | Rationale |\n|---|---|---|\n| 1 | No flag | Small |\n");
         assert_eq!((d[0].date, d[0].text.as_str()), (None, "No flag"));
-        assert_eq!(d[0].columns, vec![("#".to_string(), "1".to_string())]);
+        assert_eq!((d[0].columns[0].name.as_str(), d[0].columns[0].text.as_str()), ("#", "1"));
     }
 }

@@ -1,11 +1,13 @@
 //! Any other harness document (and AGENTS.md / PLANS.md): its title and headings.
 
 use crate::model::{Doc, DocKind, Heading};
+use crate::parse::html::Html;
 use crate::parse::markdown::{self, heading_level, plain_text, span_of};
 use comrak::Arena;
+use comrak::nodes::NodeValue;
 
 /// Parses the document at `path`.
-pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str) -> Doc {
+pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -> Doc {
     let arena = Arena::new();
     let root = markdown::parse(&arena, text);
     let headings: Vec<Heading> = root
@@ -16,5 +18,11 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str) -> Doc {
     let stem =
         stem.get(..stem.len().saturating_sub(3)).filter(|_| stem.to_ascii_lowercase().ends_with(".md")).unwrap_or(stem);
     let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| stem.to_string());
-    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings }
+    // The page shows the title itself: render everything but the first H1 and front matter.
+    let first_h1 = root.children().find(|n| heading_level(n) == Some(1));
+    let body = root.children().filter(|n| {
+        !first_h1.is_some_and(|h| std::ptr::eq(*n, h)) && !matches!(n.data.borrow().value, NodeValue::FrontMatter(_))
+    });
+    let html = html.blocks(body);
+    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, html }
 }

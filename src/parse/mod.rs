@@ -10,6 +10,7 @@ mod debt;
 mod decisions;
 mod doc;
 mod fields;
+mod html;
 pub(crate) mod markdown;
 mod plan;
 mod quality;
@@ -23,16 +24,26 @@ use crate::discover::{Source, SourceKind};
 use crate::model::{DebtTracker, Doc, DocKind, Harness, Plan, QualityScore};
 use rayon::prelude::*;
 
-enum Parsed {
+use html::Html;
+pub use html::HtmlOptions;
+
+/// One parsed file.
+pub enum Parsed {
+    /// An exec plan.
     Plan(Box<Plan>),
+    /// The debt tracker.
     Debt(DebtTracker),
+    /// The quality score.
     Quality(QualityScore),
+    /// Any other document.
     Doc(Doc),
 }
 
-/// Parses every source into the model.
-pub fn parse(sources: &[Source], harness_dir: &str) -> (Harness, Vec<Diagnostic>) {
-    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(parse_one).collect();
+/// Parses every source into the model. With `html`, the model's HTML fragments are rendered
+/// from the same ASTs (for `build`); without, they stay empty (for `check`).
+pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) -> (Harness, Vec<Diagnostic>) {
+    let html = Html(html);
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_one(s, html)).collect();
     let mut harness = Harness { harness_dir: harness_dir.to_string(), ..Harness::default() };
     let mut diagnostics = Vec::new();
     for (parsed, diags) in results {
@@ -48,11 +59,16 @@ pub fn parse(sources: &[Source], harness_dir: &str) -> (Harness, Vec<Diagnostic>
     (harness, diagnostics)
 }
 
-fn parse_one(source: &Source) -> (Parsed, Vec<Diagnostic>) {
+/// Parses one source.
+pub fn parse_one_source(source: &Source, html: Option<&HtmlOptions>) -> (Parsed, Vec<Diagnostic>) {
+    parse_one(source, Html(html))
+}
+
+fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
     let (path, text) = (source.path.as_str(), &*source.text);
     match &source.kind {
         SourceKind::Plan { folder } => {
-            let (plan, mut diags) = plan::parse_plan(path, folder, text);
+            let (plan, mut diags) = plan::parse_plan(path, folder, text, html);
             if text.trim().is_empty() {
                 diags.push(Diagnostic::new(Code::EmptyFile, path, None, "plan file is empty").help(
                     "start from the plan template: a `# EP-NNN: Title` heading, header fields and the five sections",
@@ -61,11 +77,11 @@ fn parse_one(source: &Source) -> (Parsed, Vec<Diagnostic>) {
             (Parsed::Plan(Box::new(plan)), diags)
         }
         SourceKind::DebtTracker => {
-            let (tracker, diags) = debt::parse_debt(path, text);
+            let (tracker, diags) = debt::parse_debt(path, text, html);
             (Parsed::Debt(tracker), diags)
         }
-        SourceKind::QualityScore => (Parsed::Quality(quality::parse_quality(path, text)), Vec::new()),
-        SourceKind::HarnessDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Harness, text)), Vec::new()),
-        SourceKind::RootDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Root, text)), Vec::new()),
+        SourceKind::QualityScore => (Parsed::Quality(quality::parse_quality(path, text, html)), Vec::new()),
+        SourceKind::HarnessDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Harness, text, html)), Vec::new()),
+        SourceKind::RootDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Root, text, html)), Vec::new()),
     }
 }

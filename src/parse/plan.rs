@@ -11,6 +11,7 @@ use crate::model::{DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, S
 use crate::parse::date::{self, DateText};
 use crate::parse::decisions::DecisionReader;
 use crate::parse::fields::{self, normalize_key};
+use crate::parse::html::Html;
 use crate::parse::markdown::{self, Node, Outline, lines_of, plain_text, task_items};
 use crate::parse::retro::RetroReader;
 use crate::parse::sections::{retro_part, section_kind};
@@ -19,7 +20,7 @@ use crate::yaml::{self, FrontValue};
 use comrak::Arena;
 
 /// Parses the plan at `path` (relative to the root) in state folder `folder`.
-pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Diagnostic>) {
+pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -> (Plan, Vec<Diagnostic>) {
     let arena = Arena::new();
     let root = markdown::parse(&arena, text);
     let line_count = text.lines().count() as u32;
@@ -27,7 +28,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Dia
     let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").trim_end_matches(".MD").to_string();
     let mut diags = Vec::new();
 
-    let (fields, has_front_matter) = read_fields(path, text, &outline, &mut diags);
+    let (fields, intro, has_front_matter) = read_fields(path, text, &outline, &mut diags);
     let find = |keys: &[&str]| fields.iter().find(|f| keys.contains(&normalize_key(&f.key).as_str()));
 
     // Identity and title.
@@ -123,6 +124,8 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Dia
         completed,
         last_reviewed,
         goal: find(&["goal"]).map(|f| f.value.clone()).filter(|g| !g.is_empty()),
+        goal_html: find(&["goal"]).map(|f| html.markdown_inline(&f.value)).unwrap_or_default(),
+        intro_html: html.blocks(intro),
         fields: Vec::new(),
         sections: Vec::new(),
         context: None,
@@ -133,13 +136,20 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str) -> (Plan, Vec<Dia
         line_count,
         stem,
     };
-    read_sections(&mut plan, &outline, &mut diags);
+    read_sections(&mut plan, &outline, html, &mut diags);
     plan.fields = fields;
     (plan, diags)
 }
 
 /// Front matter entries and header lines, in that order.
-fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Diagnostic>) -> (Vec<Field>, bool) {
+/// Header fields, the preamble blocks that are not fields (an introduction), and whether there
+/// is front matter.
+fn read_fields<'a>(
+    path: &str,
+    text: &str,
+    outline: &Outline<'a>,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<Field>, Vec<Node<'a>>, bool) {
     let mut fields = Vec::new();
     if let Some((yaml_text, first_line)) = &outline.front_matter {
         match yaml::front_matter(yaml_text) {
@@ -181,7 +191,9 @@ fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Di
             .flat_map(|p| p.blocks.iter().copied()),
     );
     let lines: Vec<&str> = text.split('\n').collect();
+    let mut intro = Vec::new();
     for block in header_blocks {
+        let before = fields.len();
         for line_no in header_lines(block) {
             let Some(line) = lines.get(line_no as usize - 1) else { continue };
             if let Some(f) = fields::parse_line(line) {
@@ -189,8 +201,12 @@ fn read_fields(path: &str, text: &str, outline: &Outline<'_>, diags: &mut Vec<Di
                 fields.push(Field { key: f.key, value: f.value, span });
             }
         }
+        let in_preamble = outline.preamble.iter().any(|b| std::ptr::eq(*b, block));
+        if fields.len() == before && in_preamble {
+            intro.push(block);
+        }
     }
-    (fields, outline.front_matter.is_some())
+    (fields, intro, outline.front_matter.is_some())
 }
 
 /// The lines of a paragraph, list or quote that can hold `Key: value` fields.
@@ -286,50 +302,71 @@ fn humanize(stem: &str) -> String {
 }
 
 /// Sections, goal, context, steps, criteria, decisions and retrospective from the outline.
-fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnostic>) {
+fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: &mut Vec<Diagnostic>) {
     let own: Vec<SectionKind> = outline.parts.iter().map(|p| section_kind(&p.title)).collect();
-    // A sub-heading without a kind of its own belongs to its parent's kind.
-    let effective: Vec<SectionKind> = (0..own.len())
-        .map(|i| {
-            let mut j = i;
-            loop {
-                if own[j] != SectionKind::Other {
-                    return own[j];
-                }
-                match outline.parts[j].parent {
-                    Some(p) => j = p,
-                    None => return SectionKind::Other,
-                }
-            }
-        })
-        .collect();
-    let mut decisions = DecisionReader { path: &plan.path, out: Vec::new(), diags: Vec::new() };
-    let mut retro: Option<RetroReader> = None;
+    // A sub-heading without a kind of its own belongs to its parent's kind; `top` is the
+    // top-level section a part sits in (the page renders top-level sections).
+    let mut effective = Vec::with_capacity(own.len());
+    let mut top = Vec::with_capacity(own.len());
+    for (i, part) in outline.parts.iter().enumerate() {
+        let parent = part.parent;
+        effective.push(match (own[i], parent) {
+            (SectionKind::Other, Some(p)) => effective[p],
+            (kind, _) => kind,
+        });
+        top.push(parent.map_or(i, |p| top[p]));
+    }
+    let mut decisions = DecisionReader { path: &plan.path, html, out: Vec::new(), diags: Vec::new() };
+    let mut retro: Option<RetroReader<'_>> = None;
     let mut steps_found = false;
     let mut loose_steps: Vec<Step> = Vec::new();
     let mut steps_in_sections: Vec<Step> = Vec::new();
     let mut goal_parts = Vec::new();
+    let mut goal_html = String::new();
     let mut context_parts = Vec::new();
+    let mut extra = vec![false; outline.parts.len()];
 
     for (i, part) in outline.parts.iter().enumerate() {
+        let section_html = if part.parent.is_none() {
+            let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
+            let nodes = part
+                .blocks
+                .iter()
+                .copied()
+                .chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied())));
+            html.blocks(nodes)
+        } else {
+            String::new()
+        };
         plan.sections.push(crate::model::Section {
             kind: own[i],
             title: part.title.clone(),
             level: part.level,
             span: part.span,
             end_line: part.end_line,
+            html: section_html,
+            has_extra: false,
         });
         let text_of_blocks =
             || part.blocks.iter().map(|b| plain_text(b)).filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ");
-        match effective[i] {
-            SectionKind::Goal => goal_parts.push(text_of_blocks()),
-            SectionKind::Context => context_parts.push(text_of_blocks()),
+        let is_extra = match effective[i] {
+            SectionKind::Goal => {
+                goal_parts.push(text_of_blocks());
+                goal_html.push_str(&html.blocks(part.blocks.iter().copied()));
+                false
+            }
+            SectionKind::Context => {
+                context_parts.push(text_of_blocks());
+                false
+            }
             SectionKind::Steps => {
                 steps_found = true;
-                if steps::heading_step_number(&part.title).is_some() {
-                    steps_in_sections.push(steps::from_heading(&part.title, part.span));
+                let heading_step = steps::heading_step_number(&part.title).is_some();
+                if heading_step {
+                    steps_in_sections.push(steps::from_heading(&part.title, part.span, Some(part.heading), html));
                 }
-                collect_task_steps(&part.blocks, &mut steps_in_sections);
+                let only_tasks = collect_task_steps(&part.blocks, html, &mut steps_in_sections);
+                !only_tasks || (part.parent.is_some() && !heading_step)
             }
             SectionKind::Criteria => {
                 let mut items = Vec::new();
@@ -337,20 +374,27 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnos
                     task_items(b, 0, &mut items);
                 }
                 for (item, _) in items {
-                    if let Some(s) = steps::from_task_item(item, 0) {
-                        plan.criteria.push(crate::model::Criterion { marker: s.marker, text: s.text, span: s.span });
+                    if let Some(s) = steps::from_task_item(item, 0, html) {
+                        let inline = item.first_child().map(|p| html.inlines(p)).unwrap_or_default();
+                        plan.criteria.push(crate::model::Criterion {
+                            marker: s.marker,
+                            text: s.text,
+                            html: inline,
+                            span: s.span,
+                        });
                     }
                 }
+                false
             }
             SectionKind::DecisionLog => {
                 if own[i] == SectionKind::DecisionLog {
-                    decisions.blocks(&part.blocks);
+                    !decisions.blocks(&part.blocks)
                 } else {
-                    decisions.sub_part(part);
+                    !decisions.sub_part(part)
                 }
             }
             SectionKind::Retrospective => {
-                let reader = retro.get_or_insert_with(|| RetroReader::new(part.span));
+                let reader = retro.get_or_insert_with(|| RetroReader::new(part.span, html));
                 let which = if own[i] == SectionKind::Retrospective {
                     RetroPart::Other
                 } else {
@@ -367,18 +411,26 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnos
                         }
                     }
                 };
+                let before = reader.has_extra;
                 reader.blocks(which, &part.blocks);
+                let unnamed_subheading = part.parent.is_some() && retro_part(&part.title).is_none();
+                std::mem::replace(&mut reader.has_extra, before) || unnamed_subheading
             }
             _ => {
                 if steps::heading_step_number(&part.title).is_some() {
-                    loose_steps.push(steps::from_heading(&part.title, part.span));
+                    loose_steps.push(steps::from_heading(&part.title, part.span, Some(part.heading), html));
                 }
-                collect_task_steps(&part.blocks, &mut loose_steps);
+                collect_task_steps(&part.blocks, html, &mut loose_steps);
+                false
             }
-        }
+        };
+        extra[top[i]] |= is_extra;
+    }
+    for (section, extra) in plan.sections.iter_mut().zip(extra) {
+        section.has_extra = extra;
     }
     let mut preamble_steps = Vec::new();
-    collect_task_steps(&outline.preamble, &mut preamble_steps);
+    collect_task_steps(&outline.preamble, html, &mut preamble_steps);
     let mut steps = if steps_found {
         steps_in_sections
     } else {
@@ -389,6 +441,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnos
     plan.steps = steps;
     if plan.goal.is_none() {
         plan.goal = Some(goal_parts.join(" ")).filter(|g| !g.is_empty());
+        plan.goal_html = goal_html;
     }
     plan.context = Some(context_parts.join(" ")).filter(|c| !c.is_empty());
     plan.decisions = decisions.out;
@@ -396,12 +449,17 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, diags: &mut Vec<Diagnos
     plan.retrospective = retro.map(|r| r.retro);
 }
 
-fn collect_task_steps(blocks: &[Node<'_>], out: &mut Vec<Step>) {
+/// Steps from the task lists in `blocks`; whether every block was a task list.
+fn collect_task_steps(blocks: &[Node<'_>], html: Html<'_>, out: &mut Vec<Step>) -> bool {
     let mut items = Vec::new();
+    let mut only_tasks = true;
     for b in blocks {
+        let before = items.len();
         task_items(b, 0, &mut items);
+        only_tasks &= items.len() > before;
     }
-    out.extend(items.into_iter().filter_map(|(item, depth)| steps::from_task_item(item, depth)));
+    out.extend(items.into_iter().filter_map(|(item, depth)| steps::from_task_item(item, depth, html)));
+    only_tasks
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! grade column is a domain. Rubric tables (whose first column is the grade itself) and summary
 //! sections are not domains; summary rows are kept apart.
 
-use crate::model::{DebtId, Grade, GradeRow, QualityDomain, QualityScore};
+use crate::model::{DebtId, Grade, GradeRow, NamedValue, QualityDomain, QualityScore};
 use crate::parse::fields::{self, normalize_key};
+use crate::parse::html::Html;
 use crate::parse::markdown::{self, Node, Outline, lines_of, normalize_title, plain_text, table};
 use crate::slug;
 use comrak::Arena;
@@ -11,7 +12,7 @@ use comrak::nodes::NodeValue;
 use std::collections::HashSet;
 
 /// Parses the quality score at `path`.
-pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
+pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualityScore {
     let arena = Arena::new();
     let root = markdown::parse(&arena, text);
     let outline = Outline::new(root, text.lines().count() as u32);
@@ -32,7 +33,7 @@ pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
             mentions.push_str(&plain_text(block));
             mentions.push(' ');
             if let Some(t) = table(block) {
-                rows.extend(grade_rows(&t));
+                rows.extend(grade_rows(&t, html));
                 continue;
             }
             if !matches!(block.data.borrow().value, NodeValue::Paragraph | NodeValue::List(_)) {
@@ -45,7 +46,8 @@ pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
                 ) {
                     grade = grade.or_else(|| Grade::parse(&f.1));
                 } else {
-                    field_list.push(f);
+                    let value_html = html.markdown_inline(&f.1);
+                    field_list.push(NamedValue { name: f.0, text: f.1, html: value_html });
                 }
             }
         }
@@ -68,6 +70,7 @@ pub(crate) fn parse_quality(path: &str, text: &str) -> QualityScore {
             rows,
             related_debt,
             fields: field_list,
+            html: html.blocks(part.blocks.iter().copied()),
             span: part.span,
         });
     }
@@ -83,7 +86,7 @@ fn block_fields(block: Node<'_>, lines: &[&str]) -> Vec<(String, String)> {
 }
 
 /// Rows of a table with a grade column, unless the grade is the first column (a rubric).
-fn grade_rows(t: &markdown::Table<'_>) -> Vec<GradeRow> {
+fn grade_rows(t: &markdown::Table<'_>, html: Html<'_>) -> Vec<GradeRow> {
     let is_grade = |h: &str| {
         let h = normalize_title(h);
         matches!(h.as_str(), "grade" | "overall" | "score" | "rating" | "overall grade" | "current grade")
@@ -97,14 +100,15 @@ fn grade_rows(t: &markdown::Table<'_>) -> Vec<GradeRow> {
         .filter_map(|(_, cells)| {
             let name = cells.first().map(|c| plain_text(c))?;
             let grade = cells.get(col).and_then(|c| Grade::parse(&plain_text(c)));
-            let notes: Vec<String> = cells
+            let others: Vec<_> = cells
                 .iter()
                 .enumerate()
-                .filter(|&(i, _)| i != 0 && i != col)
-                .map(|(_, c)| plain_text(c))
-                .filter(|t| !t.is_empty())
+                .filter(|&(i, c)| i != 0 && i != col && !plain_text(c).is_empty())
+                .map(|(_, c)| *c)
                 .collect();
-            Some(GradeRow { name, grade, notes: notes.join(" · ") })
+            let notes: Vec<String> = others.iter().map(|c| plain_text(c)).collect();
+            let notes_html: Vec<String> = others.iter().map(|c| html.inlines(c)).collect();
+            Some(GradeRow { name, grade, notes: notes.join(" · "), notes_html: notes_html.join(" · ") })
         })
         .collect()
 }
@@ -118,6 +122,7 @@ mod tests {
         let q = parse_quality(
             "QUALITY_SCORE.md",
             "# Quality Score\n\n## Scoring Method\n\n| Grade | Criteria |\n|---|---|\n| A | great |\n\n## LLM System\n\n**Scope**: `llm/`\n**Related debt**: TD-010 (resolved)\n\n| Dimension | Grade | Notes |\n|---|---|---|\n| Tests | B | ok |\n| Errors | A | fine |\n\n**Overall: B+**\n\n## Summary Table\n\n| Domain | Overall |\n|---|---|\n| LLM System | B+ |\n",
+            Html(None),
         );
         assert_eq!(q.domains.len(), 1, "rubric and summary are not domains");
         let d = &q.domains[0];
@@ -126,7 +131,7 @@ mod tests {
         assert_eq!(d.rows.len(), 2);
         assert_eq!(d.rows[0].grade.as_ref().map(|g| g.score), Some(85));
         assert_eq!(d.related_debt, vec![DebtId(10)]);
-        assert!(d.fields.iter().any(|(k, v)| k == "Scope" && v == "`llm/`"));
+        assert!(d.fields.iter().any(|f| f.name == "Scope" && f.text == "`llm/`"));
         assert_eq!(q.summary.len(), 1);
     }
 
@@ -135,6 +140,7 @@ mod tests {
         let q = parse_quality(
             "docs/QUALITY_SCORE.md",
             "# Q\n\n## Module Grades\n\n### Core\n\n| Module | File | Grade | Tests |\n|---|---|---|---|\n| ICE | `ice.c` | **A** | 24 |\n\n## Perf\n\nScore: 7/10\n",
+            Html(None),
         );
         let names: Vec<_> = q.domains.iter().map(|d| d.name.as_str()).collect();
         assert_eq!(names, ["Core", "Perf"]);

@@ -3,18 +3,22 @@
 //! the template's placeholder: counted, never an entry.
 
 use crate::model::{RetroEntry, RetroPart, Retrospective, Span};
+use crate::parse::html::{Html, nonspace};
 use crate::parse::markdown::{Node, is_empty_item, plain_text, span_of};
 use crate::parse::sections::retro_part;
 use comrak::nodes::NodeValue;
 
 /// Builds a retrospective from its heading and its parts' blocks.
-pub(crate) struct RetroReader {
+pub(crate) struct RetroReader<'h> {
     pub retro: Retrospective,
+    html: Html<'h>,
+    /// Whether something was not read as an entry (a table, a code block).
+    pub has_extra: bool,
 }
 
-impl RetroReader {
-    pub fn new(span: Span) -> Self {
-        RetroReader { retro: Retrospective { span, entries: Vec::new(), placeholders: 0 } }
+impl<'h> RetroReader<'h> {
+    pub fn new(span: Span, html: Html<'h>) -> Self {
+        RetroReader { retro: Retrospective { span, entries: Vec::new(), placeholders: 0 }, html, has_extra: false }
     }
 
     /// Reads `blocks` that sit under a heading of part `part`.
@@ -29,17 +33,18 @@ impl RetroReader {
                     if is_empty_item(item) {
                         self.retro.placeholders += 1;
                     } else {
-                        self.entry(current, plain_text(item), span_of(item));
+                        let html = item_html(self.html, item);
+                        self.entry(current, plain_text(item), html, span_of(item));
                     }
                 }
             } else if is_para {
                 let text = plain_text(block);
-                let (labelled, rest) = match inline_label(&text) {
+                let (labelled, rest, skip) = match inline_label(&text) {
                     Some((labelled, rest)) => {
                         current = labelled;
-                        (labelled, rest)
+                        (labelled, rest, nonspace(&text) - nonspace(rest))
                     }
-                    None => (current, text.as_str()),
+                    None => (current, text.as_str(), 0),
                 };
                 if rest.is_empty() && labelled != part {
                     continue; // a label line introducing a list
@@ -47,14 +52,26 @@ impl RetroReader {
                 if rest.trim_matches(['-', ' ']).is_empty() {
                     self.retro.placeholders += 1;
                 } else {
-                    self.entry(labelled, rest.to_string(), span_of(block));
+                    let html = self.html.inlines_after(block, skip);
+                    self.entry(labelled, rest.to_string(), html, span_of(block));
                 }
+            } else {
+                self.has_extra = true;
             }
         }
     }
 
-    fn entry(&mut self, part: RetroPart, text: String, span: Span) {
-        self.retro.entries.push(RetroEntry { part, text, span });
+    fn entry(&mut self, part: RetroPart, text: String, html: String, span: Span) {
+        self.retro.entries.push(RetroEntry { part, text, html, span });
+    }
+}
+
+/// A list item's content: inline when it is one paragraph, blocks otherwise.
+pub(crate) fn item_html(html: Html<'_>, item: Node<'_>) -> String {
+    let mut children = item.children();
+    match (children.next(), children.next()) {
+        (Some(p), None) if matches!(p.data.borrow().value, NodeValue::Paragraph) => html.inlines(p),
+        _ => html.blocks(item.children()),
     }
 }
 
@@ -78,7 +95,7 @@ mod tests {
         let arena = Arena::new();
         let root = parse(&arena, md);
         let outline = Outline::new(root, 100);
-        let mut r = RetroReader::new(outline.parts[0].span);
+        let mut r = RetroReader::new(outline.parts[0].span, Html(None));
         r.blocks(RetroPart::Other, &outline.parts[0].blocks);
         for p in &outline.parts[1..] {
             r.blocks(retro_part(&p.title).unwrap_or(RetroPart::Other), &p.blocks);

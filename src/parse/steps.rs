@@ -6,13 +6,38 @@
 //! both "Implementation Steps" and "Progress") is one step.
 
 use crate::model::{Span, Step, StepMarker, StepSource};
+use crate::parse::html::{Html, nonspace};
 use crate::parse::markdown::{Node, own_text, task_symbol};
+use comrak::nodes::NodeValue;
 
 /// A step from a task item.
-pub(crate) fn from_task_item(item: Node<'_>, depth: u8) -> Option<Step> {
+pub(crate) fn from_task_item(item: Node<'_>, depth: u8, html: Html<'_>) -> Option<Step> {
     let (symbol, span) = task_symbol(item)?;
     let text = own_text(item);
-    Some(build(StepMarker::from_symbol(symbol), text, depth, StepSource::TaskItem, span))
+    let mut step = build(StepMarker::from_symbol(symbol), text, depth, StepSource::TaskItem, span);
+    if html.enabled() {
+        let mut children = item.children();
+        let first = children.next();
+        if let Some(para) = first.filter(|p| matches!(p.data.borrow().value, NodeValue::Paragraph)) {
+            let [title, outcome, verify] = html.step_parts(para, prefix_chars(&step.text));
+            (step.title_html, step.outcome_html, step.verify_html) = (title, outcome, verify);
+        }
+        // Notes under the step; nested task lists are sub-steps, not notes.
+        let notes = item.children().skip(1).filter(|c| !has_task_items(c));
+        step.detail_html = html.blocks(notes);
+    }
+    Some(step)
+}
+
+fn has_task_items(node: Node<'_>) -> bool {
+    node.children().any(|c| matches!(c.data.borrow().value, NodeValue::TaskItem(_)))
+}
+
+/// Characters of a `Step N:` prefix (and a checkbox before it) at the start of `text`.
+fn prefix_chars(text: &str) -> usize {
+    let (_, after_box) = strip_checkbox(text);
+    let (_, body) = step_number_prefix(after_box);
+    nonspace(text) - nonspace(body)
 }
 
 /// `N` when `title` reads `Step N...` (optionally after a checkbox).
@@ -26,10 +51,14 @@ pub(crate) fn heading_step_number(title: &str) -> Option<u32> {
 }
 
 /// A step from a `### Step N: ...` heading.
-pub(crate) fn from_heading(title: &str, span: Span) -> Step {
+pub(crate) fn from_heading(title: &str, span: Span, heading: Option<Node<'_>>, html: Html<'_>) -> Step {
     let (checkbox, rest) = strip_checkbox(title);
     let marker = checkbox.unwrap_or_else(|| suffix_state(rest));
-    build(marker, rest.to_string(), 0, StepSource::Heading, span)
+    let mut step = build(marker, rest.to_string(), 0, StepSource::Heading, span);
+    if let Some(h) = heading {
+        step.title_html = html.inlines_after(h, prefix_chars(title));
+    }
+    step
 }
 
 /// Merges heading steps that share a number: the later mention updates the state when it is
@@ -109,7 +138,22 @@ fn build(marker: StepMarker, text: String, depth: u8, source: StepSource, span: 
     // The reason usually ends the action (`Deploy (waiting for ops)`), but may follow Verify.
     let reason =
         if marker == StepMarker::Blocked { blocked_reason(&title).or_else(|| blocked_reason(body)) } else { None };
-    Step { marker, number, title, text, outcome, verify, reason, depth, source, span }
+    Step {
+        marker,
+        number,
+        title,
+        title_html: String::new(),
+        text,
+        outcome,
+        outcome_html: String::new(),
+        verify,
+        verify_html: String::new(),
+        detail_html: String::new(),
+        reason,
+        depth,
+        source,
+        span,
+    }
 }
 
 /// `Step 3: do x` → (3, "do x").
@@ -210,7 +254,7 @@ mod tests {
 
     #[test]
     fn heading_steps_read_their_state() {
-        let m = |t: &str| from_heading(t, Span::line(1)).marker;
+        let m = |t: &str| from_heading(t, Span::line(1), None, Html(None)).marker;
         assert_eq!(m("Step 1: STUN + ICE (Completed 2026-03-26, 1 session)"), StepMarker::Done);
         assert_eq!(m("Step 2: RTCP + Jitter Buffer (1 agent session) — COMPLETE"), StepMarker::Done);
         assert_eq!(m("Step 3: ESP32 example (1 agent session, optional — can parallel)"), StepMarker::Todo);
@@ -226,9 +270,9 @@ mod tests {
     #[test]
     fn merges_repeated_heading_steps() {
         let mut steps = vec![
-            from_heading("Step 1: a", Span::line(1)),
-            from_heading("Step 2: b", Span::line(2)),
-            from_heading("Step 1: a (Completed 2026-03-26)", Span::line(9)),
+            from_heading("Step 1: a", Span::line(1), None, Html(None)),
+            from_heading("Step 2: b", Span::line(2), None, Html(None)),
+            from_heading("Step 1: a (Completed 2026-03-26)", Span::line(9), None, Html(None)),
         ];
         merge_heading_steps(&mut steps);
         assert_eq!(steps.len(), 2);

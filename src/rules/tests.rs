@@ -12,7 +12,7 @@ fn check_files(files: &[(&str, &str)]) -> Vec<(String, Code, Option<u32>)> {
             Source { path: path.to_string(), kind: SourceKind::Plan { folder }, text: (*text).into() }
         })
         .collect();
-    let (harness, parse_diags) = crate::parse::parse(&sources, ".");
+    let (harness, parse_diags) = crate::parse::parse(&sources, ".", None);
     assert!(parse_diags.is_empty(), "{parse_diags:#?}");
     let mut out: Vec<_> =
         super::check(&harness).into_iter().map(|d| (d.path, d.code, d.span.map(|s| s.line))).collect();

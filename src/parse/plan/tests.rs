@@ -5,7 +5,7 @@ use crate::model::{DecisionForm, FolderState, StepMarker, StepSource};
 
 fn check(path: &str, text: &str) -> (Plan, Vec<Diagnostic>) {
     let folder = path.rsplit_once('/').map_or("active", |(dir, _)| dir.rsplit('/').next().unwrap_or("active"));
-    parse_plan(path, folder, text)
+    parse_plan(path, folder, text, Html(None))
 }
 
 fn plan(path: &str, text: &str) -> Plan {
