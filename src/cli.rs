@@ -32,7 +32,12 @@ pub enum Command {
     /// Exits 0 when there are no errors (warnings allowed), 1 when there are errors (or warnings
     /// with --strict), 2 when planbook cannot run (missing ROOT, broken planbook.yaml).
     Check(CheckArgs),
-    /// Build the static site (not available yet: arrives with the site).
+    /// Build the static site into ROOT/site (or --out, or `output:` in planbook.yaml).
+    ///
+    /// Diagnostics are printed as `check` prints them. Exits 0 when the site was written (even
+    /// with errors in plans), 1 with --strict when there are errors or warnings, 1 when the site
+    /// cannot be built (broken theme, unwritable output; the previous site is left untouched),
+    /// 2 when planbook cannot run.
     Build(BuildArgs),
 }
 
@@ -56,9 +61,15 @@ pub struct BuildArgs {
     /// Repository root.
     #[arg(default_value = ".")]
     pub root: PathBuf,
-    /// Output folder.
+    /// Output folder (default: ROOT/site).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// URL the site is published at (overrides `base_url` in planbook.yaml).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Fail (exit 1) when there are errors or warnings; nothing is written then.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[cfg(test)]

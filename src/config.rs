@@ -13,6 +13,9 @@ use std::path::Path;
 /// The config file's name, at the root.
 pub const CONFIG_FILE: &str = "planbook.yaml";
 
+/// Where `build` writes when neither `--out` nor `output:` says.
+pub const DEFAULT_OUTPUT: &str = "site";
+
 /// planbook.yaml, validated.
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -30,6 +33,10 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Severity overrides by code.
     pub rules: BTreeMap<Code, RuleLevel>,
+    /// Output folder of `build`, relative to the root (default `site`).
+    pub output: Option<String>,
+    /// Render raw HTML in Markdown (sanitised) instead of escaping it.
+    pub allow_html: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,6 +51,9 @@ struct RawConfig {
     exclude: Vec<String>,
     #[serde(default)]
     rules: BTreeMap<String, String>,
+    output: Option<String>,
+    #[serde(default)]
+    allow_html: bool,
 }
 
 /// A planbook.yaml that cannot be used, with where the problem is.
@@ -131,6 +141,8 @@ impl Config {
             theme: raw.theme,
             exclude: raw.exclude,
             rules,
+            output: raw.output,
+            allow_html: raw.allow_html,
         })
     }
 }
@@ -142,12 +154,13 @@ mod tests {
     #[test]
     fn reads_every_key() {
         let c = Config::parse(
-            "title: Widgets\nharness: docs/harness\nbase_url: https://acme.github.io/w/\nrepo_url: https://github.com/acme/w\ntheme: mytheme\nexclude: [vendor/**]\nrules:\n  W005: off\n  e001: warning\n",
+            "title: Widgets\nharness: docs/harness\nbase_url: https://acme.github.io/w/\nrepo_url: https://github.com/acme/w\ntheme: mytheme\nexclude: [vendor/**]\noutput: public\nallow_html: true\nrules:\n  W005: off\n  e001: warning\n",
             "planbook.yaml",
         )
         .unwrap();
         assert_eq!(c.title.as_deref(), Some("Widgets"));
         assert_eq!(c.exclude, vec!["vendor/**"]);
+        assert_eq!((c.output.as_deref(), c.allow_html), (Some("public"), true));
         assert_eq!(c.rules.get(&Code::NothingInProgress), Some(&RuleLevel::Off));
         assert_eq!(c.rules.get(&Code::MissingSection), Some(&RuleLevel::Warning));
         assert!(Config::parse("", "planbook.yaml").unwrap().rules.is_empty());

@@ -21,6 +21,8 @@ pub struct Layout {
     pub root: PathBuf,
     /// The harness folder relative to the root, `/`-separated (`.` for the root itself).
     pub harness_rel: String,
+    /// Folders (relative to the root) never read: the site's output folder.
+    pub skip: Vec<String>,
 }
 
 impl Layout {
@@ -46,11 +48,11 @@ pub fn locate(root: &Path, config: &Config) -> anyhow::Result<Layout> {
         if !dir.is_dir() {
             bail!("the harness folder `{}` set in planbook.yaml does not exist", dir.display());
         }
-        return Ok(Layout { root: root.to_path_buf(), harness_rel: rel.to_string() });
+        return Ok(Layout { root: root.to_path_buf(), harness_rel: rel.to_string(), skip: Vec::new() });
     }
     for candidate in HARNESS_CANDIDATES {
         if root.join(candidate).join("exec-plans").is_dir() {
-            return Ok(Layout { root: root.to_path_buf(), harness_rel: candidate.to_string() });
+            return Ok(Layout { root: root.to_path_buf(), harness_rel: candidate.to_string(), skip: Vec::new() });
         }
     }
     let looked: Vec<String> =
@@ -104,8 +106,12 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     {
         let root = root.clone();
         let excludes = excludes.clone();
+        let skip = layout.skip.clone();
         builder.filter_entry(move |entry| {
-            relative(&root, entry.path()).is_none_or(|rel| rel.is_empty() || !excludes.is_match(&rel))
+            relative(&root, entry.path()).is_none_or(|rel| {
+                let skipped = skip.iter().any(|s| rel == *s || rel.starts_with(&format!("{s}/")));
+                rel.is_empty() || !(excludes.is_match(&rel) || skipped)
+            })
         });
     }
     builder.build_parallel().run(|| {

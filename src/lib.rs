@@ -3,13 +3,17 @@
 //! the same model.
 //!
 //! ```text
-//! discover ──▶ parse ──▶ rules ──▶ Report           (planbook check)
-//!  files        Harness    Diagnostics
+//! discover ──▶ parse ──▶ link ──▶ render ──▶ rewrite ──▶ write     (planbook build)
+//!  files       Harness   SiteIndex  pages      final HTML   site/
+//!                 └──▶ rules ──▶ Report                           (check: discover, parse, rules)
 //! ```
 //!
 //! * `discover` finds the harness, walks it with `ignore` and reads files (parallel I/O);
-//! * `parse` turns each file into the model in one pass over comrak's AST (rayon);
+//! * `parse` turns each file into the model in one pass over comrak's AST (rayon), rendering
+//!   its HTML fragments from that same AST when building;
 //! * `rules` checks the convention on the model;
+//! * `link` gives every page its URL; `render` fills the theme's templates (rayon);
+//! * `rewrite` post-processes each page with lol_html; `write` swaps the new site into place;
 //! * `diag` collects, orders and renders diagnostics.
 //!
 //! Stages only use types from earlier stages. Everything in the user's files that is wrong is a
@@ -22,10 +26,14 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod highlight;
+pub mod link;
 pub mod model;
 pub mod parse;
+pub mod render;
+pub mod rewrite;
 pub mod rules;
 pub mod slug;
+pub mod write;
 pub mod yaml;
 
 use config::Config;
@@ -47,11 +55,19 @@ pub struct Project {
     pub config: Config,
     /// Where the harness is.
     pub layout: Layout,
+    /// Where `build` writes the site.
+    pub output: PathBuf,
 }
 
 impl Project {
     /// Reads the config and locates the harness. Fails when planbook cannot run on `root`.
     pub fn open(root: &Path) -> anyhow::Result<Project> {
+        Project::open_with_output(root, None)
+    }
+
+    /// Like `open`, with the output folder given on the command line (`--out`), which wins over
+    /// `output:` in planbook.yaml.
+    pub fn open_with_output(root: &Path, out: Option<&Path>) -> anyhow::Result<Project> {
         let shown = root.to_string_lossy();
         let shown_root = match shown.trim_end_matches('/') {
             "" | "." => String::new(),
@@ -61,8 +77,17 @@ impl Project {
             anyhow::bail!("`{}` is not a folder", root.display());
         }
         let config = Config::load(root, &shown_root)?;
-        let layout = discover::locate(root, &config)?;
-        Ok(Project { root: root.to_path_buf(), shown_root, config, layout })
+        let mut layout = discover::locate(root, &config)?;
+        let output = match out {
+            Some(o) => o.to_path_buf(),
+            None => root.join(config.output.as_deref().unwrap_or(config::DEFAULT_OUTPUT)),
+        };
+        // Never read the site back as input (a harness at the root would contain it).
+        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if let Some(rel) = discover::relative(&abs(root), &abs(&output)) {
+            layout.skip.push(rel);
+        }
+        Ok(Project { root: root.to_path_buf(), shown_root, config, layout, output })
     }
 }
 
@@ -92,6 +117,11 @@ pub struct Checked {
 
 /// discover → parse → rules.
 pub fn check(project: &Project) -> anyhow::Result<Checked> {
+    read(project, None)
+}
+
+/// discover → parse (with HTML when `html` is given) → rules.
+fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<Checked> {
     let mut timings = Timings::default();
     let t = Instant::now();
     let (sources, mut diagnostics) = discover::discover(&project.layout, &project.config)?;
@@ -99,7 +129,7 @@ pub fn check(project: &Project) -> anyhow::Result<Checked> {
     timings.files = sources.len();
 
     let t = Instant::now();
-    let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, None);
+    let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, html);
     diagnostics.extend(parse_diags);
     timings.parse = t.elapsed();
 
@@ -110,4 +140,90 @@ pub fn check(project: &Project) -> anyhow::Result<Checked> {
     let texts: HashMap<String, std::sync::Arc<str>> = sources.into_iter().map(|s| (s.path, s.text)).collect();
     let report = Report::new(diagnostics, texts, &project.config.rules, harness.plans.len());
     Ok(Checked { harness, report, timings })
+}
+
+/// What `build` was asked for beyond the project.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Overrides `base_url` from planbook.yaml.
+    pub base_url: Option<String>,
+    /// Do not write the site when there are errors or warnings.
+    pub strict: bool,
+}
+
+/// The result of `build`.
+#[derive(Debug)]
+pub struct Built {
+    /// The model and diagnostics (as `check` would report them).
+    pub checked: Checked,
+    /// Pages written (0 when `strict` stopped the build).
+    pub pages: usize,
+    /// Whether the site was written.
+    pub written: bool,
+    /// Time spent rendering, rewriting and writing.
+    pub render: Duration,
+    /// Time spent writing.
+    pub write: Duration,
+}
+
+/// discover → parse → rules → link → render → rewrite → write. Diagnostics never stop a build
+/// (the caller decides with `--strict`); a broken theme or an unwritable output does, and then
+/// the previous site is left as it was.
+pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
+    write::check_output(&project.output, &project.root)?;
+    let (html, theme) = rayon::join(
+        || parse::HtmlOptions::new(project.config.allow_html),
+        || render::theme::Theme::load(&project.root, project.config.theme.as_deref()),
+    );
+    let theme = theme?;
+    let checked = read(project, Some(&html))?;
+    let t = Instant::now();
+    if opts.strict && checked.report.failed(true) {
+        return Ok(Built { checked, pages: 0, written: false, render: t.elapsed(), write: Duration::ZERO });
+    }
+    let index = link::index(&checked.harness);
+    let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
+    let repo_url = project.config.repo_url.as_deref();
+    let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
+    let pages = render::render(&render::RenderInput {
+        harness: &checked.harness,
+        index: &index,
+        theme: &theme,
+        title: &title,
+        repo_url,
+        base_url,
+    })?;
+    let cx = rewrite::RewriteContext { index: &index, repo_url };
+    use rayon::prelude::*;
+    let rewritten: Vec<(String, rewrite::Rewritten)> = pages
+        .into_par_iter()
+        .map(|p| rewrite::rewrite(&p.html, &p.url, &cx).map(|r| (p.url, r)))
+        .collect::<anyhow::Result<_>>()?;
+    let images: std::collections::BTreeSet<&String> = rewritten.iter().flat_map(|(_, r)| &r.images).collect();
+    let image_paths: Vec<(String, PathBuf)> = images
+        .into_iter()
+        .filter(|p| project.root.join(p.as_str()).is_file())
+        .map(|p| (format!("{}/{p}", rewrite::FILES_DIR), project.root.join(p.as_str())))
+        .collect();
+    let mut files: Vec<write::OutFile<'_>> = rewritten
+        .iter()
+        .map(|(url, r)| write::OutFile { path: url, contents: write::Contents::Bytes(r.html.as_bytes()) })
+        .collect();
+    for asset in [&theme.css, &theme.js] {
+        files.push(write::OutFile { path: &asset.path, contents: write::Contents::Bytes(&asset.bytes) });
+    }
+    for (path, src) in &image_paths {
+        files.push(write::OutFile { path, contents: write::Contents::CopyOf(src.clone()) });
+    }
+    let tw = Instant::now();
+    write::write_site(&project.output, &files)?;
+    Ok(Built { pages: rewritten.len(), written: true, checked, render: t.elapsed(), write: tw.elapsed() })
+}
+
+/// The root folder's name, for sites without a `title`.
+fn default_title(root: &Path) -> String {
+    std::path::absolute(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+        .unwrap_or_else(|| "Plans".to_string())
 }

@@ -49,8 +49,40 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(if checked.report.failed(args.strict) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Build(_) => {
-            anyhow::bail!("`planbook build` is not available in this version yet; `planbook check` is")
+        Command::Build(args) => {
+            let project = planbook::Project::open_with_output(&args.root, args.out.as_deref())?;
+            let opts = planbook::BuildOptions { base_url: args.base_url.clone(), strict: args.strict };
+            let built = match planbook::build(&project, &opts) {
+                Ok(built) => built,
+                // The site could not be built (broken theme, unwritable output): exit 1, and
+                // the previous site is still in place.
+                Err(e) if !is_broken_pipe(&e) => {
+                    eprint!("{}", render_fatal(&e, use_color(cli.color, std::io::stderr().is_terminal())));
+                    return Ok(ExitCode::from(1));
+                }
+                Err(e) => return Err(e),
+            };
+            let report = &built.checked.report;
+            let color = use_color(cli.color, std::io::stderr().is_terminal());
+            let render = RenderOptions { color, quiet: cli.quiet, path_prefix: project.shown_root.clone() };
+            let mut stderr = std::io::stderr().lock();
+            stderr.write_all(report.render_human(&render).as_bytes())?;
+            if cli.verbose {
+                let t = &built.checked.timings;
+                writeln!(
+                    stderr,
+                    "discover {:.1?}, parse {:.1?}, rules {:.1?}, render+write {:.1?} (write {:.1?})",
+                    t.discover, t.parse, t.rules, built.render, built.write
+                )?;
+            }
+            if !built.written {
+                writeln!(stderr, "error: nothing written: --strict and the harness has errors or warnings")?;
+                return Ok(ExitCode::from(1));
+            }
+            if !cli.quiet {
+                writeln!(stderr, "built {} pages into `{}`", built.pages, project.output.display())?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -89,12 +121,8 @@ fn render_fatal(e: &anyhow::Error, color: bool) -> String {
         };
         return format!("{}\n", renderer.render(&[group]));
     }
-    let mut out = format!(
-        "{}\n",
-        renderer
-            .render(&[Level::ERROR.primary_title(e.to_string()).element(Level::NOTE.no_name().message(""))])
-            .trim_end()
-    );
+    let label = if color { "\x1b[1;31merror\x1b[0m" } else { "error" };
+    let mut out = format!("{label}: {e}\n");
     for cause in e.chain().skip(1) {
         out.push_str(&format!("  caused by: {cause}\n"));
     }

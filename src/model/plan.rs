@@ -185,6 +185,9 @@ pub struct Section {
     pub span: Span,
     /// Last line of the section (before the next heading of the same or a higher level).
     pub end_line: u32,
+    /// Whether the section is not nested in another section.
+    #[serde(default)]
+    pub top: bool,
     /// For a top-level section: everything below its heading (sub-headings included), rendered.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,

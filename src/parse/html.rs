@@ -3,11 +3,20 @@
 //! `check` passes no `HtmlOptions` and every fragment stays empty. Raw HTML in Markdown is
 //! escaped (shown as text) unless `allow_html` is set, and then it is rendered and sanitised with
 //! ammonia. Fenced code goes through syntect (CSS classes, see `highlight`).
+//!
+//! Fragments of one file end up on many pages (a step's title on the dashboard, a debt cell on a
+//! plan page), so relative links cannot stay relative to the file they were written in: they are
+//! resolved here, while the file's path is known, into `planbook-src:<root-relative path>` URLs,
+//! which the rewrite stage turns into page URLs for each page.
 
 use crate::highlight::Highlighter;
 use crate::parse::markdown::{Node, options};
 use comrak::nodes::NodeValue;
 use comrak::options::Plugins;
+use std::sync::Arc;
+
+/// The scheme of links to files in the repository, before the rewrite stage maps them to pages.
+pub const SOURCE_SCHEME: &str = "planbook-src:";
 
 /// How fragments are rendered: built once per build and shared by every parsing thread.
 pub struct HtmlOptions {
@@ -33,15 +42,34 @@ impl HtmlOptions {
             let mut b = ammonia::Builder::default();
             b.add_generic_attributes(["class", "id"]);
             b.link_rel(None);
+            b.add_url_schemes([SOURCE_SCHEME.trim_end_matches(':')]);
             b
         });
         HtmlOptions { comrak, highlighter: Highlighter::new(), sanitizer }
     }
+
+    /// The options for rendering the file at `path` (relative links resolved against it).
+    pub(crate) fn for_file(&self, path: &str) -> FileHtml<'_> {
+        let mut comrak = self.comrak.clone();
+        let from = path.to_string();
+        let rewrite: Arc<dyn comrak::options::URLRewriter> = Arc::new(move |url: &str| {
+            resolve(&from, url).map_or_else(|| url.to_string(), |p| format!("{SOURCE_SCHEME}{p}"))
+        });
+        comrak.extension.link_url_rewriter = Some(rewrite.clone());
+        comrak.extension.image_url_rewriter = Some(rewrite);
+        FileHtml { base: self, comrak }
+    }
+}
+
+/// Rendering options for one file.
+pub(crate) struct FileHtml<'o> {
+    base: &'o HtmlOptions,
+    comrak: comrak::Options<'static>,
 }
 
 /// Renders fragments when enabled; returns empty strings when not (for `check`).
 #[derive(Clone, Copy)]
-pub(crate) struct Html<'o>(pub Option<&'o HtmlOptions>);
+pub(crate) struct Html<'o>(pub Option<&'o FileHtml<'o>>);
 
 /// The labels of the preferred step pattern.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,7 +86,7 @@ impl<'o> Html<'o> {
     }
 
     fn finish(self, html: String) -> String {
-        match self.0.and_then(|o| o.sanitizer.as_ref()) {
+        match self.0.and_then(|o| o.base.sanitizer.as_ref()) {
             Some(s) => s.clean(&html).to_string(),
             None => html,
         }
@@ -67,7 +95,7 @@ impl<'o> Html<'o> {
     fn write(self, node: Node<'_>, out: &mut String) {
         if let Some(o) = self.0 {
             let mut plugins = Plugins::default();
-            plugins.render.codefence_syntax_highlighter = Some(o.highlighter.adapter());
+            plugins.render.codefence_syntax_highlighter = Some(o.base.highlighter.adapter());
             // Writing into a String cannot fail.
             let _ = comrak::format_html_with_plugins(node, &o.comrak, out, &plugins);
         }
@@ -177,6 +205,61 @@ impl<'o> Html<'o> {
     }
 }
 
+/// Resolves `href` written in the file at `from` (both relative to the root) into a root-relative
+/// path with `.`/`..` removed; `None` for URLs with a scheme, anchors, and paths escaping the root.
+pub(crate) fn resolve(from: &str, href: &str) -> Option<String> {
+    let has_scheme = href.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if href.is_empty() || href.starts_with('#') || has_scheme || href.starts_with("//") {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let path = percent_decode(path);
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        from.rsplit_once('/').map_or(Vec::new(), |(dir, _)| dir.split('/').collect())
+    };
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut out = parts.join("/");
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 /// Non-whitespace characters in `s`: how `inlines_after` measures a prefix.
 pub(crate) fn nonspace(s: &str) -> usize {
     s.chars().filter(|c| !c.is_whitespace()).count()
@@ -277,9 +360,10 @@ mod tests {
 
     fn para_html(md: &str, f: impl Fn(Html<'_>, Node<'_>) -> String, allow: bool) -> String {
         let opts = HtmlOptions::new(allow);
+        let file = opts.for_file("docs/a.md");
         let arena = Arena::new();
         let root = parse(&arena, md);
-        f(Html(Some(&opts)), root.first_child().unwrap())
+        f(Html(Some(&file)), root.first_child().unwrap())
     }
 
     #[test]
@@ -288,12 +372,14 @@ mod tests {
         let escaped = para_html(md, |h, _| h.blocks([]), false);
         assert_eq!(escaped, "");
         let opts = HtmlOptions::new(false);
+        let file = opts.for_file("a.md");
         let arena = Arena::new();
         let root = parse(&arena, md);
-        let out = Html(Some(&opts)).blocks(root.children());
+        let out = Html(Some(&file)).blocks(root.children());
         assert!(out.contains("&lt;script&gt;") && !out.contains("<script>"), "{out}");
         let opts = HtmlOptions::new(true);
-        let out = Html(Some(&opts)).blocks(root.children());
+        let file = opts.for_file("a.md");
+        let out = Html(Some(&file)).blocks(root.children());
         assert!(!out.contains("<script") && !out.contains("onclick") && out.contains("<b>bold</b>"), "{out}");
     }
 
@@ -320,11 +406,42 @@ mod tests {
     }
 
     #[test]
+    fn relative_links_become_source_links() {
+        let out =
+            para_html("[a](../x/b.md#td-1) [c](https://e.com) [d](#top) ![i](img.png)\n", |h, p| h.inlines(p), false);
+        assert!(out.contains("href=\"planbook-src:x/b.md#td-1\""), "{out}");
+        assert!(out.contains("href=\"https://e.com\"") && out.contains("href=\"#top\""), "{out}");
+        assert!(out.contains("src=\"planbook-src:docs/img.png\""), "{out}");
+        let allowed = para_html("[a](b.md)\n", |h, p| h.inlines(p), true);
+        assert!(allowed.contains("planbook-src:docs/b.md"), "the sanitiser keeps source links: {allowed}");
+    }
+
+    #[test]
+    fn resolves_relative_links() {
+        let from = "docs/harness/exec-plans/active/009-gc.md";
+        assert_eq!(
+            resolve(from, "../completed/003-x.md").as_deref(),
+            Some("docs/harness/exec-plans/completed/003-x.md")
+        );
+        assert_eq!(
+            resolve(from, "../../TECH_DEBT_TRACKER.md#td-007").as_deref(),
+            Some("docs/harness/TECH_DEBT_TRACKER.md#td-007")
+        );
+        assert_eq!(resolve("AGENTS.md", "docs/harness/INDEX.md").as_deref(), Some("docs/harness/INDEX.md"));
+        assert_eq!(resolve("AGENTS.md", "/docs/a%20b.md").as_deref(), Some("docs/a b.md"));
+        assert_eq!(resolve("AGENTS.md", "../outside.md"), None);
+        assert_eq!(resolve(from, "https://example.com/x.md"), None);
+        assert_eq!(resolve(from, "mailto:a@b.c"), None);
+        assert_eq!(resolve(from, "#local"), None);
+    }
+
+    #[test]
     fn code_is_highlighted_with_classes() {
         let opts = HtmlOptions::new(false);
+        let file = opts.for_file("a.md");
         let arena = Arena::new();
         let root = parse(&arena, "```rust\nfn main() {}\n```\n");
-        let out = Html(Some(&opts)).blocks(root.children());
+        let out = Html(Some(&file)).blocks(root.children());
         assert!(out.contains("class=\"hl-"), "{out}");
         assert!(!out.contains("style="), "no inline styles: {out}");
         assert_eq!(Html(None).blocks(root.children()), "");

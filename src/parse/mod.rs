@@ -26,6 +26,7 @@ use rayon::prelude::*;
 
 use html::Html;
 pub use html::HtmlOptions;
+pub(crate) use html::escape_into;
 
 /// One parsed file.
 pub enum Parsed {
@@ -42,8 +43,7 @@ pub enum Parsed {
 /// Parses every source into the model. With `html`, the model's HTML fragments are rendered
 /// from the same ASTs (for `build`); without, they stay empty (for `check`).
 pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) -> (Harness, Vec<Diagnostic>) {
-    let html = Html(html);
-    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_one(s, html)).collect();
+    let results: Vec<(Parsed, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_one_source(s, html)).collect();
     let mut harness = Harness { harness_dir: harness_dir.to_string(), ..Harness::default() };
     let mut diagnostics = Vec::new();
     for (parsed, diags) in results {
@@ -61,7 +61,8 @@ pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) 
 
 /// Parses one source.
 pub fn parse_one_source(source: &Source, html: Option<&HtmlOptions>) -> (Parsed, Vec<Diagnostic>) {
-    parse_one(source, Html(html))
+    let file = html.map(|h| h.for_file(&source.path));
+    parse_one(source, Html(file.as_ref()))
 }
 
 fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {

@@ -344,6 +344,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
             level: part.level,
             span: part.span,
             end_line: part.end_line,
+            top: part.parent.is_none(),
             html: section_html,
             has_extra: false,
         });

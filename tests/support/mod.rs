@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod site_check;
 pub mod tree_gen;
 
 use std::path::{Path, PathBuf};

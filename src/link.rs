@@ -1,0 +1,109 @@
+//! Link: where every page lives, and which page each harness file became.
+//!
+//! In: the `Harness`. Out: a `SiteIndex` (page URLs for plans and docs, the source path → page
+//! map used to rewrite `.md` links, plan lookup by number). Page URLs are the site's contract:
+//! `plans/<stem>/index.html`, `docs/<stem>/index.html`, `debt/index.html`, `quality/index.html`.
+//! Pure: no filesystem.
+
+use crate::model::{DebtId, Harness, PlanNumber};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// URLs of the fixed pages.
+pub const DASHBOARD: &str = "index.html";
+/// All plans.
+pub const PLANS: &str = "plans/index.html";
+/// The debt tracker.
+pub const DEBT: &str = "debt/index.html";
+/// Quality scores.
+pub const QUALITY: &str = "quality/index.html";
+/// The list of docs.
+pub const DOCS: &str = "docs/index.html";
+
+/// Every page URL (relative to the site root, `/`-separated, ending in `index.html`).
+#[derive(Debug, Default, Clone)]
+pub struct SiteIndex {
+    /// URL of each plan, by index into `Harness::plans`.
+    pub plan_urls: Vec<String>,
+    /// URL of each doc, by index into `Harness::docs`.
+    pub doc_urls: Vec<String>,
+    /// Source path (relative to the root) → page URL, for every file that became a page.
+    pub by_source: HashMap<String, String>,
+    /// Plan index by number (the first plan when numbers collide).
+    pub plan_by_number: BTreeMap<PlanNumber, usize>,
+    /// Debt items that exist, by ID, with their anchors.
+    pub debt_anchors: HashMap<DebtId, String>,
+}
+
+impl SiteIndex {
+    /// The page a link to `target` (a path relative to the root, possibly with `#fragment`)
+    /// reaches, if the file became a page: the page URL and the fragment.
+    pub fn page_for<'a>(&self, target: &'a str) -> Option<(&str, Option<&'a str>)> {
+        let (path, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        self.by_source.get(path).map(|url| (url.as_str(), fragment))
+    }
+}
+
+/// Assigns every page its URL.
+pub fn index(harness: &Harness) -> SiteIndex {
+    let mut idx = SiteIndex::default();
+    let mut taken = HashSet::new();
+    for (i, plan) in harness.plans.iter().enumerate() {
+        // Stems are unique in a healthy tree; a duplicate (the same file in two state folders)
+        // gets a suffix rather than overwriting the other page.
+        let stem = crate::slug::unique(plan.stem.clone(), &mut taken);
+        let url = format!("plans/{stem}/index.html");
+        idx.by_source.insert(plan.path.clone(), url.clone());
+        idx.plan_urls.push(url);
+        if let Some(n) = plan.number {
+            idx.plan_by_number.entry(n).or_insert(i);
+        }
+    }
+    // Docs are keyed by stem; stems that repeat (README.md in two folders) use their path.
+    let mut stem_count: HashMap<&str, usize> = HashMap::new();
+    for d in &harness.docs {
+        *stem_count.entry(d.stem.as_str()).or_default() += 1;
+    }
+    let mut taken = HashSet::new();
+    for d in &harness.docs {
+        let key = if stem_count[d.stem.as_str()] > 1 {
+            crate::slug::slugify(d.path.trim_end_matches(".md"))
+        } else {
+            d.stem.clone()
+        };
+        let key = crate::slug::unique(key, &mut taken);
+        let url = format!("docs/{key}/index.html");
+        idx.by_source.insert(d.path.clone(), url.clone());
+        idx.doc_urls.push(url);
+    }
+    if let Some(debt) = &harness.debt {
+        idx.by_source.insert(debt.path.clone(), DEBT.to_string());
+        for item in &debt.items {
+            if let Some(id) = item.id {
+                idx.debt_anchors.entry(id).or_insert_with(|| item.anchor.clone());
+            }
+        }
+    }
+    if let Some(q) = &harness.quality {
+        idx.by_source.insert(q.path.clone(), QUALITY.to_string());
+    }
+    idx
+}
+
+/// The prefix that leads from a page back to the site root: `../../` for `plans/x/index.html`.
+pub fn root_prefix(page_url: &str) -> String {
+    "../".repeat(page_url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_prefixes() {
+        assert_eq!(root_prefix("index.html"), "");
+        assert_eq!(root_prefix("plans/x/index.html"), "../../");
+    }
+}

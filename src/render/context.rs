@@ -1,0 +1,590 @@
+//! The template API: the serde types templates see, built from the model.
+//!
+//! This file is a contract with themes: renaming a field breaks user templates. Every field is
+//! always present (`null` when empty) because Tera 2 errors on undefined variables. HTML fields
+//! (`*_html`) hold rendered, trusted HTML for `| safe`; every other string is escaped by Tera.
+
+use crate::link::SiteIndex;
+use crate::model::{
+    DebtItem, DebtStatusKind, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind,
+    StatusKind, Step, StepMarker,
+};
+use jiff::civil::Date;
+use serde::Serialize;
+
+/// A link to a page.
+#[derive(Serialize, Clone, Debug)]
+pub struct Link {
+    /// Root-relative URL (templates prefix it with `page.root`).
+    pub url: String,
+    /// Text to show.
+    pub label: String,
+    /// Longer description (a plan's title next to its `EP-NNN`).
+    pub title: String,
+}
+
+/// What every page knows about the site.
+#[derive(Serialize, Clone, Debug)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Stylesheet URL (root-relative, content-hashed).
+    pub css: String,
+    /// Script URL (root-relative, content-hashed).
+    pub js: String,
+    /// Whether there is a debt tracker / quality score.
+    pub has_debt: bool,
+    /// Whether there is a quality score.
+    pub has_quality: bool,
+    /// Harness docs, for navigation.
+    pub docs: Vec<Link>,
+    /// The repository URL, when configured.
+    pub repo_url: Option<String>,
+    /// The published site's URL with a trailing `/`, when configured.
+    pub base_url: Option<String>,
+    /// The planbook version that built the site.
+    pub generator: String,
+}
+
+/// What is specific to one page.
+#[derive(Serialize, Clone, Debug)]
+pub struct PageView {
+    /// `../` repeated to reach the site root from this page.
+    pub root: String,
+    /// This page's root-relative URL.
+    pub url: String,
+    /// The page's `<title>`.
+    pub title: String,
+    /// Which navigation entry is current: `dashboard`, `plans`, `debt`, `quality`, `docs`.
+    pub section: &'static str,
+    /// A one-line description (meta description).
+    pub description: String,
+}
+
+/// A step in a summary (the current step, a blocked step).
+#[derive(Serialize, Clone, Debug)]
+pub struct StepBrief {
+    /// `Step N`, when numbered.
+    pub number: Option<u32>,
+    /// The step's title, rendered.
+    pub title_html: String,
+    /// Why it is blocked.
+    pub reason: Option<String>,
+}
+
+/// A plan as lists and cards show it.
+#[derive(Serialize, Clone, Debug)]
+pub struct PlanSummary {
+    /// `EP-012`, or empty for unnumbered plans.
+    pub label: String,
+    /// Number for sorting (`null` when unnumbered).
+    pub number: Option<u32>,
+    /// File stem.
+    pub stem: String,
+    /// Root-relative URL of its page.
+    pub url: String,
+    /// Title.
+    pub title: String,
+    /// `active`, `completed`, `abandoned` or `other`.
+    pub state: &'static str,
+    /// The status as written (or the state).
+    pub status: String,
+    /// The state folder.
+    pub folder: String,
+    /// Author (or owner).
+    pub author: Option<String>,
+    /// Created, `YYYY-MM-DD`.
+    pub created: Option<String>,
+    /// Completed, `YYYY-MM-DD`.
+    pub completed: Option<String>,
+    /// Days from Created to Completed.
+    pub duration_days: Option<i32>,
+    /// Steps done.
+    pub done: usize,
+    /// Steps in all.
+    pub total: usize,
+    /// `done / total` in percent, rounded down.
+    pub percent: usize,
+    /// The `[~]` step.
+    pub current: Option<StepBrief>,
+    /// `[!]` steps.
+    pub blocked: Vec<StepBrief>,
+    /// Date of the newest decision.
+    pub last_decision: Option<String>,
+    /// Number of decisions.
+    pub decisions: usize,
+}
+
+/// One step on a plan page.
+#[derive(Serialize, Clone, Debug)]
+pub struct StepView {
+    /// `todo`, `in-progress`, `done`, `blocked`, `invalid`.
+    pub state: &'static str,
+    /// The marker as written: `[ ]`, `[~]`...
+    pub marker: String,
+    /// `N` of `Step N`.
+    pub number: Option<u32>,
+    /// Title, rendered.
+    pub title_html: String,
+    /// Outcome, rendered (empty when absent).
+    pub outcome_html: String,
+    /// Verify, rendered (empty when absent).
+    pub verify_html: String,
+    /// Notes under the step, rendered.
+    pub detail_html: String,
+    /// Why it is blocked, when the title does not already say it.
+    pub reason: Option<String>,
+    /// A blocked step that gives no reason (rule E006).
+    pub reason_missing: bool,
+    /// Nesting depth.
+    pub depth: u8,
+    /// Source line.
+    pub line: u32,
+}
+
+/// One decision on a timeline.
+#[derive(Serialize, Clone, Debug)]
+pub struct DecisionView {
+    /// `YYYY-MM-DD`, when dated.
+    pub date: Option<String>,
+    /// The date as written, when it could not be read.
+    pub date_raw: Option<String>,
+    /// The decision, rendered.
+    pub text_html: String,
+    /// Rationale or body, rendered.
+    pub detail_html: String,
+    /// Other table columns.
+    pub columns: Vec<NamedValue>,
+    /// Source line.
+    pub line: u32,
+}
+
+/// The retrospective in its three parts.
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct RetroView {
+    /// Whether anything was written.
+    pub filled: bool,
+    /// Entries of "What went well", rendered.
+    pub went_well: Vec<String>,
+    /// Entries of "What didn't", rendered.
+    pub went_wrong: Vec<String>,
+    /// Entries of "What to change", rendered.
+    pub to_change: Vec<String>,
+    /// Other entries, rendered.
+    pub other: Vec<String>,
+    /// Bare `-` placeholders left.
+    pub placeholders: u32,
+}
+
+/// A top-level section of a plan page, in document order.
+#[derive(Serialize, Clone, Debug)]
+pub struct SectionView {
+    /// How the page shows it: `goal` (the callout above), `steps`, `decisions`, `retrospective`
+    /// (structured views, for the first section of each kind) or `html` (as written).
+    pub view: &'static str,
+    /// The heading as written.
+    pub title: String,
+    /// Its anchor.
+    pub anchor: String,
+    /// The section as written, rendered.
+    pub html: String,
+    /// Whether the structured view misses content that `html` has.
+    pub has_extra: bool,
+}
+
+/// Everything a plan page shows.
+#[derive(Serialize, Clone, Debug)]
+pub struct PlanView {
+    /// The summary (badge, progress, dates).
+    pub summary: PlanSummary,
+    /// The Goal, rendered.
+    pub goal_html: String,
+    /// Text between the header fields and the first section, rendered.
+    pub intro_html: String,
+    /// Header fields not shown elsewhere.
+    pub fields: Vec<NamedValue>,
+    /// Sections in order.
+    pub sections: Vec<SectionView>,
+    /// Steps.
+    pub steps: Vec<StepView>,
+    /// Acceptance criteria checklists.
+    pub criteria: Vec<StepView>,
+    /// Decisions, oldest first.
+    pub decisions: Vec<DecisionView>,
+    /// The retrospective, when the plan has one.
+    pub retrospective: Option<RetroView>,
+    /// Source path relative to the repository root.
+    pub source_path: String,
+    /// "View source" URL, when `repo_url` is set.
+    pub source_url: Option<String>,
+    /// "Edit" URL, when `repo_url` is set.
+    pub edit_url: Option<String>,
+    /// Previous plan by number.
+    pub prev: Option<Link>,
+    /// Next plan by number.
+    pub next: Option<Link>,
+}
+
+/// A debt item on the debt page.
+#[derive(Serialize, Clone, Debug)]
+pub struct DebtView {
+    /// `td-004` (the item's anchor).
+    pub anchor: String,
+    /// `TD-004`, or empty.
+    pub label: String,
+    /// Summary, rendered.
+    pub title_html: String,
+    /// `open`, `in-progress`, `resolved`, `wont-fix`, `other`.
+    pub state: &'static str,
+    /// Status as written.
+    pub status: String,
+    /// Priority as written.
+    pub priority: Option<String>,
+    /// `p0`..`p3`, `high`, `medium`, `low`, `critical`: a CSS class.
+    pub priority_class: String,
+    /// Plans the item names.
+    pub plans: Vec<Link>,
+    /// Other fields.
+    pub fields: Vec<NamedValue>,
+    /// The heading it sits under.
+    pub group: Option<String>,
+}
+
+/// A grade badge.
+#[derive(Serialize, Clone, Debug)]
+pub struct GradeView {
+    /// As written.
+    pub raw: String,
+    /// `a`..`f`: a CSS class from the score.
+    pub class: &'static str,
+    /// 0–100.
+    pub score: u8,
+}
+
+/// A graded table row.
+#[derive(Serialize, Clone, Debug)]
+pub struct GradeRowView {
+    /// First column.
+    pub name: String,
+    /// Its grade.
+    pub grade: Option<GradeView>,
+    /// The other columns, rendered.
+    pub notes_html: String,
+}
+
+/// A quality domain on the quality page.
+#[derive(Serialize, Clone, Debug)]
+pub struct DomainView {
+    /// Heading.
+    pub name: String,
+    /// Anchor.
+    pub anchor: String,
+    /// Overall grade.
+    pub grade: Option<GradeView>,
+    /// Graded rows of the domain's tables.
+    pub rows: Vec<GradeRowView>,
+    /// Related debt items (links to the debt page; `url` empty when the tracker lacks the item).
+    pub debt: Vec<Link>,
+    /// Other fields.
+    pub fields: Vec<NamedValue>,
+    /// The section as written, rendered.
+    pub html: String,
+}
+
+fn date(d: Option<Date>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+fn brief(s: &Step) -> StepBrief {
+    // `Deploy (waiting for ops)`: the reason is already in the title; do not say it twice.
+    let reason = s.reason.clone().filter(|r| !s.title.contains(r.as_str()));
+    let title_html = if s.title_html.is_empty() { crate::render::escape(&s.title) } else { s.title_html.clone() };
+    StepBrief { number: s.number, title_html, reason }
+}
+
+/// A plan's summary.
+pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
+    let (done, total) = plan.progress();
+    let created = plan.created.as_ref().and_then(|d| d.date);
+    let completed = plan.completed.as_ref().and_then(|d| d.date);
+    let duration_days = match (created, completed) {
+        (Some(c), Some(d)) => d.since(c).ok().map(|span| span.get_days()),
+        _ => None,
+    };
+    let state = plan.state();
+    PlanSummary {
+        label: plan.number.map(|n| n.to_string()).unwrap_or_default(),
+        number: plan.number.map(|n| n.0),
+        stem: plan.stem.clone(),
+        url: url.to_string(),
+        title: plan.title.clone(),
+        state: state.as_str(),
+        status: plan.status.raw.clone().unwrap_or_else(|| state.as_str().to_string()),
+        folder: plan.folder.clone(),
+        author: plan.author.clone(),
+        created: date(created),
+        completed: date(completed),
+        duration_days,
+        done,
+        total,
+        percent: if total == 0 { 0 } else { done * 100 / total },
+        current: plan.steps.iter().find(|s| s.marker == StepMarker::InProgress).map(brief),
+        blocked: plan.steps.iter().filter(|s| s.marker == StepMarker::Blocked).map(brief).collect(),
+        last_decision: date(plan.decisions.iter().filter_map(|d| d.date).max()),
+        decisions: plan.decisions.len(),
+    }
+}
+
+fn step_view(s: &Step) -> StepView {
+    let (state, marker) = match s.marker {
+        StepMarker::Todo => ("todo", "[ ]".to_string()),
+        StepMarker::InProgress => ("in-progress", "[~]".to_string()),
+        StepMarker::Done => ("done", "[x]".to_string()),
+        StepMarker::Blocked => ("blocked", "[!]".to_string()),
+        StepMarker::Invalid(c) => ("invalid", format!("[{c}]")),
+    };
+    let title_html = if s.title_html.is_empty() { crate::render::escape(&s.title) } else { s.title_html.clone() };
+    StepView {
+        state,
+        marker,
+        number: s.number,
+        title_html,
+        outcome_html: s.outcome_html.clone(),
+        verify_html: s.verify_html.clone(),
+        detail_html: s.detail_html.clone(),
+        reason: s.reason.clone().filter(|r| !s.title.contains(r.as_str())),
+        reason_missing: s.marker == StepMarker::Blocked && s.reason.is_none(),
+        depth: s.depth,
+        line: s.span.line,
+    }
+}
+
+fn decision_view(d: &Decision) -> DecisionView {
+    DecisionView {
+        date: date(d.date),
+        date_raw: if d.date.is_none() { d.date_raw.clone() } else { None },
+        text_html: d.text_html.clone(),
+        detail_html: d.detail_html.clone(),
+        columns: d.columns.clone(),
+        line: d.span.line,
+    }
+}
+
+/// Header fields shown in the metadata table (those with a place of their own are left out).
+fn extra_fields(plan: &Plan) -> Vec<NamedValue> {
+    const SHOWN: &[&str] = &[
+        "status",
+        "state",
+        "author",
+        "authors",
+        "owner",
+        "owners",
+        "created",
+        "opened",
+        "started",
+        "completed",
+        "closed",
+        "finished",
+        "title",
+        "goal",
+        "id",
+    ];
+    plan.fields
+        .iter()
+        .filter(|f| !SHOWN.contains(&f.key.to_ascii_lowercase().replace(['_', '-'], " ").as_str()))
+        .map(|f| NamedValue { name: f.key.clone(), text: f.value.clone(), html: crate::render::escape(&f.value) })
+        .collect()
+}
+
+/// The plan page's view.
+pub fn plan_view(harness: &Harness, index: &SiteIndex, i: usize, repo_url: Option<&str>) -> PlanView {
+    let plan = &harness.plans[i];
+    let summary = plan_summary(plan, &index.plan_urls[i]);
+    let link = |j: usize| {
+        let p = &harness.plans[j];
+        Link { url: index.plan_urls[j].clone(), label: p.label(), title: p.title.clone() }
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut anchors = std::collections::HashSet::new();
+    let sections = plan
+        .sections
+        .iter()
+        .filter(|s| s.top)
+        .map(|s| {
+            let structured = match s.kind {
+                SectionKind::Goal => "goal",
+                SectionKind::Steps => "steps",
+                SectionKind::DecisionLog => "decisions",
+                SectionKind::Retrospective => "retrospective",
+                _ => "html",
+            };
+            // Only the first section of each structured kind shows the structured view.
+            let view = if structured != "html" && seen.insert(structured) { structured } else { "html" };
+            SectionView {
+                view,
+                title: s.title.clone(),
+                anchor: crate::slug::unique(crate::slug::slugify(&s.title), &mut anchors),
+                html: s.html.clone(),
+                has_extra: s.has_extra,
+            }
+        })
+        .collect();
+    let retrospective = plan.retrospective.as_ref().map(|r| {
+        let part = |p: RetroPart| r.part(p).map(|e| e.html.clone()).collect();
+        RetroView {
+            filled: r.is_filled(),
+            went_well: part(RetroPart::WentWell),
+            went_wrong: part(RetroPart::WentWrong),
+            to_change: part(RetroPart::ToChange),
+            other: part(RetroPart::Other),
+            placeholders: r.placeholders,
+        }
+    });
+    let source_url = repo_url.map(|r| format!("{}/blob/HEAD/{}", r.trim_end_matches('/'), plan.path));
+    let edit_url = repo_url.map(|r| format!("{}/edit/HEAD/{}", r.trim_end_matches('/'), plan.path));
+    // Previous and next by number among numbered plans (plans are sorted by number).
+    let (prev, next) = if plan.number.is_some() {
+        let prev = (0..i).rev().find(|&j| harness.plans[j].number.is_some()).map(link);
+        let next = (i + 1..harness.plans.len()).find(|&j| harness.plans[j].number.is_some()).map(link);
+        (prev, next)
+    } else {
+        (None, None)
+    };
+    PlanView {
+        summary,
+        goal_html: plan.goal_html.clone(),
+        intro_html: plan.intro_html.clone(),
+        fields: extra_fields(plan),
+        sections,
+        steps: plan.steps.iter().map(step_view).collect(),
+        criteria: plan
+            .criteria
+            .iter()
+            .map(|c| {
+                let step = Step {
+                    marker: c.marker,
+                    number: None,
+                    title: c.text.clone(),
+                    title_html: c.html.clone(),
+                    text: c.text.clone(),
+                    outcome: None,
+                    outcome_html: String::new(),
+                    verify: None,
+                    verify_html: String::new(),
+                    detail_html: String::new(),
+                    reason: None,
+                    depth: 0,
+                    source: crate::model::StepSource::TaskItem,
+                    span: c.span,
+                };
+                step_view(&step)
+            })
+            .collect(),
+        decisions: plan.decisions.iter().map(decision_view).collect(),
+        retrospective,
+        source_path: plan.path.clone(),
+        source_url,
+        edit_url,
+        prev,
+        next,
+    }
+}
+
+/// Plans named in a text (`EP-NNN`), as links.
+pub fn plans_named(text: &str, harness: &Harness, index: &SiteIndex) -> Vec<Link> {
+    let mut out: Vec<Link> = Vec::new();
+    for (n, _) in crate::model::ids::find_all(text, "EP") {
+        if let Some(&i) = index.plan_by_number.get(&crate::model::PlanNumber(n))
+            && !out.iter().any(|l| l.url == index.plan_urls[i])
+        {
+            let p = &harness.plans[i];
+            out.push(Link { url: index.plan_urls[i].clone(), label: p.label(), title: p.title.clone() });
+        }
+    }
+    out
+}
+
+/// A debt item's view.
+pub fn debt_view(item: &DebtItem, harness: &Harness, index: &SiteIndex) -> DebtView {
+    let state = match item.status.kind {
+        DebtStatusKind::Open => "open",
+        DebtStatusKind::InProgress => "in-progress",
+        DebtStatusKind::Resolved => "resolved",
+        DebtStatusKind::WontFix => "wont-fix",
+        DebtStatusKind::Other => "other",
+    };
+    let all_text: String =
+        item.fields.iter().map(|f| f.text.as_str()).chain([item.title.as_str()]).collect::<Vec<_>>().join(" ");
+    let shown = |name: &str| {
+        let n = name.to_ascii_lowercase();
+        !matches!(n.as_str(), "status" | "state" | "priority") && !(item.title == item.field(name).unwrap_or("-"))
+    };
+    let priority_class = item
+        .priority
+        .as_deref()
+        .map(|p| p.split_whitespace().next().unwrap_or("").to_ascii_lowercase())
+        .filter(|p| matches!(p.as_str(), "p0" | "p1" | "p2" | "p3" | "critical" | "high" | "medium" | "low"))
+        .unwrap_or_default();
+    DebtView {
+        anchor: item.anchor.clone(),
+        label: item.id.map(|i| i.to_string()).unwrap_or_default(),
+        title_html: if item.title_html.is_empty() {
+            crate::render::escape(&item.title)
+        } else {
+            item.title_html.clone()
+        },
+        state,
+        status: item.status.raw.clone().unwrap_or_else(|| state.to_string()),
+        priority: item.priority.clone(),
+        priority_class,
+        plans: plans_named(&all_text, harness, index),
+        fields: item.fields.iter().filter(|f| shown(&f.name) && !f.text.is_empty()).cloned().collect(),
+        group: item.group.clone(),
+    }
+}
+
+/// A grade's view.
+pub fn grade_view(g: &Grade) -> GradeView {
+    let class = match g.score {
+        90.. => "a",
+        80..=89 => "b",
+        70..=79 => "c",
+        60..=69 => "d",
+        _ => "f",
+    };
+    GradeView { raw: g.raw.clone(), class, score: g.score }
+}
+
+/// A quality domain's view.
+pub fn domain_view(d: &QualityDomain, index: &SiteIndex) -> DomainView {
+    DomainView {
+        name: d.name.clone(),
+        anchor: d.anchor.clone(),
+        grade: d.grade.as_ref().map(grade_view),
+        rows: d
+            .rows
+            .iter()
+            .map(|r| GradeRowView {
+                name: r.name.clone(),
+                grade: r.grade.as_ref().map(grade_view),
+                notes_html: r.notes_html.clone(),
+            })
+            .collect(),
+        debt: d
+            .related_debt
+            .iter()
+            .map(|id| Link {
+                url: index.debt_anchors.get(id).map(|a| format!("{}#{a}", crate::link::DEBT)).unwrap_or_default(),
+                label: id.to_string(),
+                title: String::new(),
+            })
+            .collect(),
+        fields: d.fields.clone(),
+        html: d.html.clone(),
+    }
+}
+
+/// Whether a plan counts as blocked (active with a `[!]` step).
+pub fn is_blocked(plan: &Plan) -> bool {
+    plan.state() == StatusKind::Active && plan.steps.iter().any(|s| s.marker == StepMarker::Blocked)
+}

@@ -1,0 +1,290 @@
+//! Render: the model and the site index → HTML pages, through the theme's Tera templates.
+//!
+//! In: `Harness` (with HTML fragments), `SiteIndex`, `Theme`. Out: one `Page` per URL, not yet
+//! rewritten. Pages are rendered in parallel; each page kind has one function here and one
+//! template, and `context.rs` holds the types templates see. Pure: no filesystem, no clock (ages
+//! relative to "now" are computed in the browser, so output is reproducible).
+
+pub mod context;
+pub mod theme;
+
+use crate::link::{self, SiteIndex};
+use crate::model::{DebtStatusKind, Harness, StatusKind};
+use context::{Link, PageView, PlanSummary, SiteView};
+use rayon::prelude::*;
+use serde::Serialize;
+use theme::Theme;
+
+/// A rendered page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Site-relative path (`plans/001-x/index.html`).
+    pub url: String,
+    /// The HTML.
+    pub html: String,
+}
+
+/// What the renderer needs besides the model.
+#[derive(Debug)]
+pub struct RenderInput<'a> {
+    /// Everything read.
+    pub harness: &'a Harness,
+    /// Page URLs.
+    pub index: &'a SiteIndex,
+    /// Templates and assets.
+    pub theme: &'a Theme,
+    /// Site title.
+    pub title: &'a str,
+    /// `repo_url` from the config.
+    pub repo_url: Option<&'a str>,
+    /// The URL the site is published at (`base_url`), for canonical links.
+    pub base_url: Option<&'a str>,
+}
+
+/// Escapes text for HTML.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    crate::parse::escape_into(&mut out, s);
+    out
+}
+
+/// Renders every page. A template error stops the build (the previous site stays in place).
+pub fn render(input: &RenderInput<'_>) -> anyhow::Result<Vec<Page>> {
+    let h = input.harness;
+    let idx = input.index;
+    let site = SiteView {
+        title: input.title.to_string(),
+        css: input.theme.css.path.clone(),
+        js: input.theme.js.path.clone(),
+        has_debt: h.debt.is_some(),
+        has_quality: h.quality.is_some(),
+        docs: h
+            .docs
+            .iter()
+            .zip(&idx.doc_urls)
+            .map(|(d, url)| Link { url: url.clone(), label: d.title.clone(), title: d.path.clone() })
+            .collect(),
+        repo_url: input.repo_url.map(str::to_string),
+        base_url: input.base_url.map(|b| format!("{}/", b.trim_end_matches('/'))),
+        generator: format!("planbook {}", env!("CARGO_PKG_VERSION")),
+    };
+    let r = Renderer { input, site };
+    let mut pages: Vec<anyhow::Result<Page>> = (0..h.plans.len()).into_par_iter().map(|i| r.plan(i)).collect();
+    pages.extend((0..h.docs.len()).into_par_iter().map(|i| r.doc(i)).collect::<Vec<_>>());
+    pages.push(r.dashboard());
+    pages.push(r.plans());
+    pages.push(r.debt());
+    pages.push(r.quality());
+    pages.push(r.docs());
+    pages.push(r.not_found());
+    pages.into_iter().collect()
+}
+
+struct Renderer<'a> {
+    input: &'a RenderInput<'a>,
+    site: SiteView,
+}
+
+impl Renderer<'_> {
+    fn page(
+        &self,
+        template: &str,
+        url: &str,
+        title: &str,
+        section: &'static str,
+        description: &str,
+        data: &impl Serialize,
+    ) -> anyhow::Result<Page> {
+        let page = PageView {
+            root: link::root_prefix(url),
+            url: url.to_string(),
+            title: title.to_string(),
+            section,
+            description: description.to_string(),
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("page", &page);
+        ctx.insert("data", data);
+        let html =
+            self.input.theme.tera.render(template, &ctx).map_err(|e| {
+                anyhow::anyhow!("rendering `{url}` with template `{template}`: {}", theme::tera_error(&e))
+            })?;
+        Ok(Page { url: url.to_string(), html })
+    }
+
+    fn summaries(&self, state: StatusKind) -> Vec<PlanSummary> {
+        let h = self.input.harness;
+        h.plans
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.state() == state)
+            .map(|(i, p)| context::plan_summary(p, &self.input.index.plan_urls[i]))
+            .collect()
+    }
+
+    fn plan(&self, i: usize) -> anyhow::Result<Page> {
+        let h = self.input.harness;
+        let view = context::plan_view(h, self.input.index, i, self.input.repo_url);
+        let plan = &h.plans[i];
+        let title =
+            if plan.number.is_some() { format!("{}: {}", plan.label(), plan.title) } else { plan.title.clone() };
+        let description = plan.goal.clone().unwrap_or_else(|| format!("Exec plan {title}"));
+        self.page("plan.html", &self.input.index.plan_urls[i], &title, "plans", &description, &view)
+    }
+
+    fn doc(&self, i: usize) -> anyhow::Result<Page> {
+        #[derive(Serialize)]
+        struct DocView<'d> {
+            title: &'d str,
+            path: &'d str,
+            html: &'d str,
+            source_url: Option<String>,
+        }
+        let d = &self.input.harness.docs[i];
+        let source_url = self.input.repo_url.map(|r| format!("{}/blob/HEAD/{}", r.trim_end_matches('/'), d.path));
+        let view = DocView { title: &d.title, path: &d.path, html: &d.html, source_url };
+        self.page("doc.html", &self.input.index.doc_urls[i], &d.title, "docs", &d.path, &view)
+    }
+
+    fn dashboard(&self) -> anyhow::Result<Page> {
+        #[derive(Serialize)]
+        struct Counts {
+            plans: usize,
+            active: usize,
+            blocked: usize,
+            completed_in_quarter: usize,
+            quarter: Option<String>,
+            open_debt: usize,
+        }
+        #[derive(Serialize)]
+        struct Dashboard {
+            counts: Counts,
+            active: Vec<PlanSummary>,
+            other: Vec<PlanSummary>,
+            completed: Vec<PlanSummary>,
+            abandoned: Vec<PlanSummary>,
+        }
+        let h = self.input.harness;
+        let mut completed = self.summaries(StatusKind::Completed);
+        // Most recently completed first; undated ones last, by number.
+        completed.sort_by(|a, b| b.completed.cmp(&a.completed));
+        // "This quarter" is the quarter of the newest date in the harness, so the page does not
+        // depend on when it was built; the browser updates it to today's quarter.
+        let newest = h
+            .plans
+            .iter()
+            .flat_map(|p| {
+                [p.created.as_ref(), p.completed.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|d| d.date)
+                    .chain(p.decisions.iter().filter_map(|d| d.date))
+            })
+            .max();
+        let quarter_of = |d: jiff::civil::Date| (d.year(), (d.month() - 1) / 3 + 1);
+        let quarter = newest.map(quarter_of);
+        let completed_in_quarter = h
+            .plans
+            .iter()
+            .filter(|p| p.state() == StatusKind::Completed)
+            .filter_map(|p| p.completed.as_ref().and_then(|d| d.date))
+            .filter(|d| Some(quarter_of(*d)) == quarter)
+            .count();
+        let active = self.summaries(StatusKind::Active);
+        let counts = Counts {
+            plans: h.plans.len(),
+            active: active.len(),
+            blocked: h.plans.iter().filter(|p| context::is_blocked(p)).count(),
+            completed_in_quarter,
+            quarter: quarter.map(|(y, q)| format!("{y} Q{q}")),
+            open_debt: h.debt.as_ref().map_or(0, |d| d.items.iter().filter(|i| i.status.kind.is_open()).count()),
+        };
+        let data = Dashboard {
+            counts,
+            active,
+            other: self.summaries(StatusKind::Other),
+            completed,
+            abandoned: self.summaries(StatusKind::Abandoned),
+        };
+        let title = self.site.title.clone();
+        self.page("dashboard.html", link::DASHBOARD, &title, "dashboard", "Where the exec plans stand", &data)
+    }
+
+    fn plans(&self) -> anyhow::Result<Page> {
+        #[derive(Serialize)]
+        struct Group {
+            state: &'static str,
+            title: &'static str,
+            plans: Vec<PlanSummary>,
+        }
+        let groups: Vec<Group> = [
+            (StatusKind::Active, "Active"),
+            (StatusKind::Completed, "Completed"),
+            (StatusKind::Abandoned, "Abandoned"),
+            (StatusKind::Other, "Other"),
+        ]
+        .into_iter()
+        .map(|(s, title)| Group { state: s.as_str(), title, plans: self.summaries(s) })
+        .filter(|g| !g.plans.is_empty())
+        .collect();
+        self.page("plans.html", link::PLANS, "All plans", "plans", "Every exec plan, by status", &groups)
+    }
+
+    fn debt(&self) -> anyhow::Result<Page> {
+        #[derive(Serialize)]
+        struct DebtPage {
+            present: bool,
+            path: Option<String>,
+            title: String,
+            open: Vec<context::DebtView>,
+            closed: Vec<context::DebtView>,
+        }
+        let h = self.input.harness;
+        let views: Vec<_> = h
+            .debt
+            .iter()
+            .flat_map(|d| &d.items)
+            .map(|i| (i.status.kind, context::debt_view(i, h, self.input.index)))
+            .collect();
+        let (open, closed): (Vec<_>, Vec<_>) =
+            views.into_iter().partition(|(k, _)| !matches!(k, DebtStatusKind::Resolved | DebtStatusKind::WontFix));
+        let data = DebtPage {
+            present: h.debt.is_some(),
+            path: h.debt.as_ref().map(|d| d.path.clone()),
+            title: h.debt.as_ref().map_or_else(|| "Tech Debt".to_string(), |d| d.title.clone()),
+            open: open.into_iter().map(|(_, v)| v).collect(),
+            closed: closed.into_iter().map(|(_, v)| v).collect(),
+        };
+        let title = data.title.clone();
+        self.page("debt.html", link::DEBT, &title, "debt", "Known technical debt and the plans addressing it", &data)
+    }
+
+    fn quality(&self) -> anyhow::Result<Page> {
+        #[derive(Serialize)]
+        struct QualityPage {
+            present: bool,
+            path: Option<String>,
+            title: String,
+            domains: Vec<context::DomainView>,
+        }
+        let q = self.input.harness.quality.as_ref();
+        let data = QualityPage {
+            present: q.is_some(),
+            path: q.map(|q| q.path.clone()),
+            title: q.map_or_else(|| "Quality Score".to_string(), |q| q.title.clone()),
+            domains: q.iter().flat_map(|q| &q.domains).map(|d| context::domain_view(d, self.input.index)).collect(),
+        };
+        let title = data.title.clone();
+        self.page("quality.html", link::QUALITY, &title, "quality", "Quality grades by domain", &data)
+    }
+
+    fn docs(&self) -> anyhow::Result<Page> {
+        let docs = self.site.docs.clone();
+        self.page("docs.html", link::DOCS, "Docs", "docs", "Harness documents", &docs)
+    }
+
+    fn not_found(&self) -> anyhow::Result<Page> {
+        self.page("404.html", "404.html", "Page not found", "", "Page not found", &())
+    }
+}

@@ -1,0 +1,157 @@
+//! The theme: Tera templates and static assets, loaded and compiled once per build.
+//!
+//! The default theme (`themes/default/`) is compiled into the binary, so an installed planbook
+//! needs no files beside it. `theme:` in planbook.yaml names a folder whose `templates/*.html`
+//! override the default templates by name (and may add new ones for `include`), and whose
+//! `assets/style.css` / `assets/app.js` replace the default assets. Assets get a content hash in
+//! their names so browsers can cache them forever.
+
+use anyhow::{Context as _, bail};
+use std::path::Path;
+
+/// The default theme's templates, by name.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("components.html", include_str!("../../themes/default/templates/components.html")),
+    ("dashboard.html", include_str!("../../themes/default/templates/dashboard.html")),
+    ("plans.html", include_str!("../../themes/default/templates/plans.html")),
+    ("plan.html", include_str!("../../themes/default/templates/plan.html")),
+    ("debt.html", include_str!("../../themes/default/templates/debt.html")),
+    ("debt_table.html", include_str!("../../themes/default/templates/debt_table.html")),
+    ("quality.html", include_str!("../../themes/default/templates/quality.html")),
+    ("doc.html", include_str!("../../themes/default/templates/doc.html")),
+    ("docs.html", include_str!("../../themes/default/templates/docs.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+];
+
+const DEFAULT_CSS: &str = include_str!("../../themes/default/assets/style.css");
+const DEFAULT_JS: &str = include_str!("../../themes/default/assets/app.js");
+
+/// A static file of the site.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Site-relative path with a content hash: `assets/style.3f9a0c1e.css`.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Compiled templates and assets.
+pub struct Theme {
+    /// The templates.
+    pub tera: tera::Tera,
+    /// The stylesheet (theme CSS plus the highlighting palettes).
+    pub css: Asset,
+    /// The script.
+    pub js: Asset,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("css", &self.css.path).field("js", &self.js.path).finish()
+    }
+}
+
+impl Theme {
+    /// The default theme, overridden by the folder `user` (relative paths are relative to
+    /// `root`) when given. A template that does not compile is an error naming the file.
+    pub fn load(root: &Path, user: Option<&str>) -> anyhow::Result<Theme> {
+        let mut templates: Vec<(String, String)> =
+            DEFAULT_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+        let mut css = DEFAULT_CSS.to_string();
+        let mut js = DEFAULT_JS.to_string();
+        if let Some(user) = user {
+            let dir = root.join(user);
+            if !dir.is_dir() {
+                bail!("the theme folder `{}` set in planbook.yaml does not exist", dir.display());
+            }
+            let tdir = dir.join("templates");
+            if tdir.is_dir() {
+                let mut entries: Vec<_> = std::fs::read_dir(&tdir)
+                    .with_context(|| format!("reading theme templates in `{}`", tdir.display()))?
+                    .filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "html"))
+                    .collect();
+                entries.sort();
+                for path in entries {
+                    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading theme template `{}`", path.display()))?;
+                    match templates.iter_mut().find(|(n, _)| *n == name) {
+                        Some(slot) => slot.1 = text,
+                        None => templates.push((name, text)),
+                    }
+                }
+            }
+            let read_asset = |name: &str| -> anyhow::Result<Option<String>> {
+                let p = dir.join("assets").join(name);
+                if p.is_file() {
+                    Ok(Some(std::fs::read_to_string(&p).with_context(|| format!("reading `{}`", p.display()))?))
+                } else {
+                    Ok(None)
+                }
+            };
+            if let Some(c) = read_asset("style.css")? {
+                css = c;
+            }
+            if let Some(j) = read_asset("app.js")? {
+                js = j;
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| anyhow::anyhow!("{}", tera_error(&e)))
+            .context("the theme's templates do not compile")?;
+        css.push('\n');
+        css.push_str(&crate::highlight::css());
+        Ok(Theme { tera, css: asset("style", "css", css.into_bytes()), js: asset("app", "js", js.into_bytes()) })
+    }
+}
+
+/// Tera's error with its causes on one line each.
+pub fn tera_error(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!("\n  {s}"));
+        source = s.source();
+    }
+    msg
+}
+
+fn asset(stem: &str, ext: &str, bytes: Vec<u8>) -> Asset {
+    Asset { path: format!("assets/{stem}.{:08x}.{ext}", fnv1a(&bytes) as u32), bytes }
+}
+
+/// FNV-1a: a stable content hash for asset names (std's hasher may change between releases).
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_compiles_and_hashes_assets() {
+        let t = Theme::load(Path::new("."), None).unwrap();
+        assert!(t.css.path.starts_with("assets/style.") && t.css.path.ends_with(".css"), "{}", t.css.path);
+        let again = Theme::load(Path::new("."), None).unwrap();
+        assert_eq!(t.css.path, again.css.path, "hash is stable");
+        assert!(String::from_utf8_lossy(&t.css.bytes).contains(".hl-"), "highlighting palette included");
+    }
+
+    #[test]
+    fn user_templates_override_and_broken_ones_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("mytheme/templates")).unwrap();
+        std::fs::write(dir.path().join("mytheme/templates/404.html"), "custom {{ page.title }}").unwrap();
+        let t = Theme::load(dir.path(), Some("mytheme")).unwrap();
+        assert!(t.tera.get_template_names().any(|n| n == "404.html"));
+        std::fs::write(dir.path().join("mytheme/templates/404.html"), "{% if %}").unwrap();
+        let e = Theme::load(dir.path(), Some("mytheme")).unwrap_err();
+        assert!(format!("{e:#}").contains("do not compile"), "{e:#}");
+        assert!(Theme::load(dir.path(), Some("missing")).is_err());
+    }
+}

@@ -1,0 +1,227 @@
+//! Rewrite: one streaming lol_html pass over each rendered page.
+//!
+//! - `planbook-src:` links (written by parse for links between repository files) become page
+//!   URLs relative to this page (`../../plans/003-x/index.html#steps`), or the repository's web
+//!   URL when the file is not part of the site and `repo_url` is set, or plain text otherwise (a
+//!   link that would 404 is worse than none);
+//! - images in the repository are copied into the site (`files/<path>`), so the site requests
+//!   nothing outside itself;
+//! - content headings get anchors (`id` on an inner link, GitHub's pattern), unique on the page;
+//! - external links are marked (`class="external"`, `rel="external noopener noreferrer"`).
+//!
+//! Pure: returns the new HTML and the repository files the page needs copied.
+
+use crate::link::SiteIndex;
+use lol_html::html_content::ContentType;
+use lol_html::{RewriteStrSettings, element, rewrite_str, text};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashSet};
+use std::rc::Rc;
+
+/// The scheme parse gives links to repository files.
+const SOURCE: &str = "planbook-src:";
+
+/// Image types copied into the site. Nothing else is: a Markdown link must not be able to publish
+/// an arbitrary repository file (`.env`).
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
+
+/// Where copied repository files go in the site.
+pub const FILES_DIR: &str = "files";
+
+/// What the rewrite needs to know about the site.
+#[derive(Debug)]
+pub struct RewriteContext<'a> {
+    /// Page URLs.
+    pub index: &'a SiteIndex,
+    /// `repo_url`, for links to repository files that are not pages.
+    pub repo_url: Option<&'a str>,
+}
+
+/// The rewritten page and the repository images it shows.
+#[derive(Debug)]
+pub struct Rewritten {
+    /// HTML.
+    pub html: String,
+    /// Root-relative paths of images to copy to `files/<path>`.
+    pub images: BTreeSet<String>,
+}
+
+/// Rewrites one page at `page_url`.
+pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::Result<Rewritten> {
+    let root = crate::link::root_prefix(page_url);
+    let images = RefCell::new(BTreeSet::new());
+    let ids: Rc<RefCell<HashSet<String>>> = Rc::default();
+    let heading_text: Rc<RefCell<Option<String>>> = Rc::default();
+    let out = rewrite_str(
+        html,
+        RewriteStrSettings::new()
+            .append_element_content_handler(element!("[id]", |el| {
+                if let Some(id) = el.get_attribute("id") {
+                    ids.borrow_mut().insert(id);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("a[href]", |el| {
+                let href = el.get_attribute("href").unwrap_or_default();
+                if let Some(target) = href.strip_prefix(SOURCE) {
+                    match cx.index.page_for(target) {
+                        Some((url, fragment)) => {
+                            let mut new = format!("{root}{}", encode_path(url));
+                            if let Some(f) = fragment {
+                                new.push('#');
+                                new.push_str(f);
+                            }
+                            el.set_attribute("href", &new)?;
+                        }
+                        None => match cx.repo_url {
+                            Some(repo) => {
+                                el.set_attribute("href", &format!("{}/blob/HEAD/{}", repo.trim_end_matches('/'), encode_path(target)))?;
+                                mark_external(el)?;
+                            }
+                            None => {
+                                // Not part of the site and nowhere to link to: keep the text.
+                                el.set_tag_name("span")?;
+                                el.remove_attribute("href");
+                                el.set_attribute("class", "unlinked")?;
+                                el.set_attribute("title", &format!("{} (not part of this site)", target))?;
+                            }
+                        },
+                    }
+                } else if href.starts_with("http://") || href.starts_with("https://") {
+                    mark_external(el)?;
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("img[src]", |el| {
+                let src = el.get_attribute("src").unwrap_or_default();
+                if let Some(target) = src.strip_prefix(SOURCE) {
+                    let path = target.split('#').next().unwrap_or(target);
+                    let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+                    if IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+                        el.set_attribute("src", &format!("{root}{FILES_DIR}/{}", encode_path(path)))?;
+                        images.borrow_mut().insert(path.to_string());
+                    } else {
+                        el.remove_attribute("src");
+                    }
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("h2:not([id]), h3:not([id]), h4:not([id]), h5:not([id]), h6:not([id])", |el| {
+                *heading_text.borrow_mut() = Some(String::new());
+                let heading_text = heading_text.clone();
+                let ids = ids.clone();
+                if let Some(handlers) = el.end_tag_handlers() {
+                    handlers.push(lol_html::end_tag!(move |end| {
+                        let text = heading_text.borrow_mut().take().unwrap_or_default();
+                        let slug = crate::slug::unique(crate::slug::slugify(&decode_entities(&text)), &mut ids.borrow_mut());
+                        end.before(
+                            &format!("<a class=\"anchor\" id=\"{slug}\" href=\"#{slug}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"),
+                            ContentType::Html,
+                        );
+                        Ok(())
+                    }));
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(text!("h2, h3, h4, h5, h6", |t| {
+                if let Some(buf) = heading_text.borrow_mut().as_mut() {
+                    buf.push_str(t.as_str());
+                }
+                Ok(())
+            })),
+    )?;
+    Ok(Rewritten { html: out, images: images.into_inner() })
+}
+
+fn mark_external(el: &mut lol_html::html_content::Element<'_, '_>) -> Result<(), lol_html::errors::AttributeNameError> {
+    let class = el.get_attribute("class").map_or_else(|| "external".to_string(), |c| format!("{c} external"));
+    el.set_attribute("class", &class)?;
+    el.set_attribute("rel", "external noopener noreferrer")
+}
+
+/// Percent-encodes what may not appear raw in a URL path (spaces, quotes, non-ASCII).
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Text chunks arrive with entities still encoded (`&amp;`); slugs are made from the text.
+fn decode_entities(s: &str) -> String {
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> SiteIndex {
+        let mut idx = SiteIndex::default();
+        idx.by_source.insert("docs/harness/exec-plans/completed/003-x.md".into(), "plans/003-x/index.html".into());
+        idx.by_source.insert("docs/harness/TECH_DEBT_TRACKER.md".into(), "debt/index.html".into());
+        idx
+    }
+
+    fn run(html: &str, repo: Option<&str>) -> Rewritten {
+        let idx = index();
+        rewrite(html, "plans/009-gc/index.html", &RewriteContext { index: &idx, repo_url: repo }).unwrap()
+    }
+
+    #[test]
+    fn source_links_become_page_links() {
+        let out = run(
+            r#"<a href="planbook-src:docs/harness/exec-plans/completed/003-x.md">EP-003</a> <a href="planbook-src:docs/harness/TECH_DEBT_TRACKER.md#td-007">TD-007</a>"#,
+            None,
+        );
+        assert!(out.html.contains(r#"href="../../plans/003-x/index.html""#), "{}", out.html);
+        assert!(out.html.contains(r#"href="../../debt/index.html#td-007""#), "{}", out.html);
+    }
+
+    #[test]
+    fn other_repo_files_link_to_the_repo_or_become_text() {
+        let html = r#"<a href="planbook-src:src/gc/sweep.rs">sweep.rs</a>"#;
+        let out = run(html, Some("https://github.com/acme/harbor/"));
+        assert!(
+            out.html.contains(r#"href="https://github.com/acme/harbor/blob/HEAD/src/gc/sweep.rs""#),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("external"), "{}", out.html);
+        let out = run(html, None);
+        assert_eq!(
+            out.html,
+            r#"<span class="unlinked" title="src/gc/sweep.rs (not part of this site)">sweep.rs</span>"#
+        );
+    }
+
+    #[test]
+    fn images_are_copied_and_other_files_are_not() {
+        let out =
+            run(r#"<img src="planbook-src:docs/img/a b.png" alt="a"><img src="planbook-src:.env" alt="x">"#, None);
+        assert!(out.html.contains(r#"src="../../files/docs/img/a%20b.png""#), "{}", out.html);
+        assert!(!out.html.contains(".env"), "{}", out.html);
+        assert_eq!(out.images.into_iter().collect::<Vec<_>>(), ["docs/img/a b.png"]);
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_external_links_are_marked() {
+        let out = run(
+            r#"<h2 id="steps">S</h2><h2>Steps &amp; more</h2><h3>Notes</h3><h3>Notes</h3><a href="https://x.org">x</a>"#,
+            None,
+        );
+        assert!(out.html.contains(r##"<h2 id="steps">S</h2>"##), "{}", out.html);
+        assert!(out.html.contains(r##"id="steps-more" href="#steps-more""##), "{}", out.html);
+        assert!(out.html.contains(r##"id="notes-2""##), "{}", out.html);
+        assert!(
+            out.html.contains(r#"<a href="https://x.org" class="external" rel="external noopener noreferrer">"#),
+            "{}",
+            out.html
+        );
+    }
+}

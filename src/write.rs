@@ -1,0 +1,154 @@
+//! Write: the only code that touches the output folder.
+//!
+//! The whole site is written into a temporary folder beside the output folder and moved into
+//! place only when everything was written, so a failed or interrupted build never leaves a
+//! half-written site, and a rebuild leaves no stale files (the old folder is replaced whole).
+//! An existing folder that planbook did not write (no `.nojekyll`) is never replaced.
+
+use anyhow::{Context, bail};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// One output file.
+#[derive(Debug)]
+pub struct OutFile<'a> {
+    /// Site-relative path.
+    pub path: &'a str,
+    /// What to write.
+    pub contents: Contents<'a>,
+}
+
+/// Where an output file's bytes come from.
+#[derive(Debug)]
+pub enum Contents<'a> {
+    /// In memory.
+    Bytes(&'a [u8]),
+    /// Copied from this file.
+    CopyOf(PathBuf),
+}
+
+/// The marker planbook writes in every site (GitHub Pages also needs it to serve `_`-folders).
+pub const MARKER: &str = ".nojekyll";
+
+/// Refuses output folders that would destroy sources: the root itself, a folder containing it,
+/// or an existing non-empty folder planbook did not write.
+pub fn check_output(out: &Path, root: &Path) -> anyhow::Result<()> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (out_abs, root_abs) = (abs(out), abs(root));
+    if root_abs.starts_with(&out_abs) {
+        bail!("refusing to write the site to `{}`: it contains the repository", out.display());
+    }
+    if out.is_dir() && !out.join(MARKER).exists() && std::fs::read_dir(out)?.next().is_some() {
+        bail!(
+            "refusing to replace `{}`: it exists and was not built by planbook (no `{MARKER}`); remove it or choose another --out",
+            out.display()
+        );
+    }
+    if out.exists() && !out.is_dir() {
+        bail!("`{}` exists and is not a folder", out.display());
+    }
+    Ok(())
+}
+
+/// Writes `files` (plus the marker) as the new contents of `out`.
+pub fn write_site(out: &Path, files: &[OutFile<'_>]) -> anyhow::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
+    std::fs::create_dir_all(&parent).with_context(|| format!("creating `{}`", parent.display()))?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).with_context(|| format!("removing `{}`", tmp.display()))?;
+    }
+    let result = write_all(&tmp, files).and_then(|()| swap_into_place(&tmp, out, &parent, &name));
+    if result.is_err() && tmp.exists() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+fn write_all(dir: &Path, files: &[OutFile<'_>]) -> anyhow::Result<()> {
+    std::fs::create_dir(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    // Folders first (sorted, each once), then files in parallel.
+    let mut folders: Vec<PathBuf> =
+        files.iter().filter_map(|f| Path::new(f.path).parent().map(Path::to_path_buf)).collect();
+    folders.sort();
+    folders.dedup();
+    for f in folders.iter().filter(|f| !f.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir.join(f)).with_context(|| format!("creating `{}`", dir.join(f).display()))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let target = dir.join(f.path);
+        match &f.contents {
+            Contents::Bytes(b) => std::fs::write(&target, b),
+            Contents::CopyOf(src) => std::fs::copy(src, &target).map(|_| ()),
+        }
+        .with_context(|| format!("writing `{}`", target.display()))
+    })?;
+    std::fs::write(dir.join(MARKER), b"").with_context(|| format!("writing `{}`", dir.join(MARKER).display()))
+}
+
+fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+    if out.exists() {
+        let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+        std::fs::rename(out, &old).with_context(|| format!("moving the previous site `{}` aside", out.display()))?;
+        if let Err(e) = std::fs::rename(tmp, out) {
+            // Put the previous site back: the build failed, the old site stays.
+            let _ = std::fs::rename(&old, out);
+            return Err(e).with_context(|| format!("moving the new site into `{}`", out.display()));
+        }
+        std::fs::remove_dir_all(&old).with_context(|| format!("removing the previous site `{}`", old.display()))?;
+    } else {
+        std::fs::rename(tmp, out).with_context(|| format!("moving the new site into `{}`", out.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_whole_site_and_leaves_no_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(&out, &[OutFile { path: "a/index.html", contents: Contents::Bytes(b"one") }]).unwrap();
+        write_site(&out, &[OutFile { path: "b/index.html", contents: Contents::Bytes(b"two") }]).unwrap();
+        assert!(!out.join("a").exists(), "stale page removed");
+        assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
+        assert!(out.join(MARKER).exists());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, ["site"], "no temporary folders left");
+    }
+
+    #[test]
+    fn failed_write_keeps_previous_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(&out, &[OutFile { path: "index.html", contents: Contents::Bytes(b"old") }]).unwrap();
+        let missing = dir.path().join("missing.png");
+        let err = write_site(
+            &out,
+            &[
+                OutFile { path: "index.html", contents: Contents::Bytes(b"new") },
+                OutFile { path: "files/x.png", contents: Contents::CopyOf(missing) },
+            ],
+        );
+        assert!(err.is_err());
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temporary folder removed");
+    }
+
+    #[test]
+    fn refuses_dangerous_output_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(check_output(dir.path(), dir.path()).is_err(), "the root itself");
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/x.md"), "x").unwrap();
+        let e = check_output(&dir.path().join("docs"), dir.path()).unwrap_err();
+        assert!(e.to_string().contains("not built by planbook"), "{e}");
+        assert!(check_output(&dir.path().join("site"), dir.path()).is_ok());
+    }
+}
