@@ -137,7 +137,10 @@ fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<
     diagnostics.extend(rules::check(&harness));
     timings.rules = t.elapsed();
 
-    let texts: HashMap<String, std::sync::Arc<str>> = sources.into_iter().map(|s| (s.path, s.text)).collect();
+    // Keep the texts of files with diagnostics (for excerpts); free the rest now.
+    let flagged: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+    let texts: HashMap<String, std::sync::Arc<str>> =
+        sources.into_iter().filter(|s| flagged.contains(s.path.as_str())).map(|s| (s.path, s.text)).collect();
     let report = Report::new(diagnostics, texts, &project.config.rules, harness.plans.len());
     Ok(Checked { harness, report, timings })
 }
@@ -185,39 +188,39 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
     let repo_url = project.config.repo_url.as_deref();
     let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
-    let pages = render::render(&render::RenderInput {
+    let cx = rewrite::RewriteContext { index: &index, repo_url };
+    // render → rewrite → write, page by page in parallel: the site is never held in memory.
+    let writer = write::SiteWriter::create(&project.output)?;
+    let images = std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let input = render::RenderInput {
         harness: &checked.harness,
         index: &index,
         theme: &theme,
         title: &title,
         repo_url,
         base_url,
+    };
+    render::render(&input, &|page| {
+        let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
+        drop(page.html);
+        writer.write(&page.url, write::Contents::Bytes(rewritten.html.as_bytes()))?;
+        images.lock().expect("no panic while holding the lock").extend(rewritten.images);
+        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
     })?;
-    let cx = rewrite::RewriteContext { index: &index, repo_url };
-    use rayon::prelude::*;
-    let rewritten: Vec<(String, rewrite::Rewritten)> = pages
-        .into_par_iter()
-        .map(|p| rewrite::rewrite(&p.html, &p.url, &cx).map(|r| (p.url, r)))
-        .collect::<anyhow::Result<_>>()?;
-    let images: std::collections::BTreeSet<&String> = rewritten.iter().flat_map(|(_, r)| &r.images).collect();
-    let image_paths: Vec<(String, PathBuf)> = images
-        .into_iter()
-        .filter(|p| project.root.join(p.as_str()).is_file())
-        .map(|p| (format!("{}/{p}", rewrite::FILES_DIR), project.root.join(p.as_str())))
-        .collect();
-    let mut files: Vec<write::OutFile<'_>> = rewritten
-        .iter()
-        .map(|(url, r)| write::OutFile { path: url, contents: write::Contents::Bytes(r.html.as_bytes()) })
-        .collect();
     for asset in [&theme.css, &theme.js] {
-        files.push(write::OutFile { path: &asset.path, contents: write::Contents::Bytes(&asset.bytes) });
+        writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
     }
-    for (path, src) in &image_paths {
-        files.push(write::OutFile { path, contents: write::Contents::CopyOf(src.clone()) });
+    for image in images.into_inner().expect("no panic while holding the lock") {
+        let src = project.root.join(&image);
+        if src.is_file() {
+            writer.write(&format!("{}/{image}", rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
+        }
     }
     let tw = Instant::now();
-    write::write_site(&project.output, &files)?;
-    Ok(Built { pages: rewritten.len(), written: true, checked, render: t.elapsed(), write: tw.elapsed() })
+    writer.commit()?;
+    Ok(Built { pages: pages.into_inner(), written: true, checked, render: t.elapsed(), write: tw.elapsed() })
 }
 
 /// The root folder's name, for sites without a `title`.

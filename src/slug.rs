@@ -1,21 +1,18 @@
-//! Anchors from headings and names: lower-case ASCII letters, digits and `-`.
+//! Anchors from headings and names, computed the way GitHub computes heading anchors (lower
+//! case; letters, digits, `-` and `_` kept; spaces become `-`; everything else dropped), because
+//! the Markdown planbook reads was written, and cross-linked, for GitHub.
 //!
-//! Parse uses it for debt-item and quality-domain anchors, render for heading ids; both must agree
-//! or links between pages break, so there is exactly one implementation.
+//! Parse uses it for quality-domain anchors, rewrite for heading ids, templates for section ids;
+//! they must agree or links between pages break, so there is exactly one implementation.
 
-/// `LLM System` → `llm-system`; `What didn't` → `what-didn-t`; non-ASCII letters are kept.
+/// `LLM System` → `llm-system`; `What didn't` → `what-didnt`; `PTY/Exec` → `ptyexec`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
             out.extend(c.to_lowercase());
-        } else {
-            dash = true;
+        } else if c == ' ' {
+            out.push('-');
         }
     }
     if out.is_empty() { "section".to_string() } else { out }
@@ -36,7 +33,9 @@ mod tests {
     #[test]
     fn slugs() {
         assert_eq!(slugify("LLM System"), "llm-system");
-        assert_eq!(slugify("  PTY/Exec  "), "pty-exec");
+        assert_eq!(slugify("  PTY/Exec  "), "ptyexec");
+        assert_eq!(slugify("What didn't"), "what-didnt");
+        assert_eq!(slugify("Steps & more"), "steps--more");
         assert_eq!(slugify("Résumé Ω"), "résumé-ω");
         assert_eq!(slugify("!!!"), "section");
         let mut taken = Default::default();

@@ -6,17 +6,7 @@
 //! An existing folder that planbook did not write (no `.nojekyll`) is never replaced.
 
 use anyhow::{Context, bail};
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
-
-/// One output file.
-#[derive(Debug)]
-pub struct OutFile<'a> {
-    /// Site-relative path.
-    pub path: &'a str,
-    /// What to write.
-    pub contents: Contents<'a>,
-}
 
 /// Where an output file's bytes come from.
 #[derive(Debug)]
@@ -50,44 +40,63 @@ pub fn check_output(out: &Path, root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes `files` (plus the marker) as the new contents of `out`.
-pub fn write_site(out: &Path, files: &[OutFile<'_>]) -> anyhow::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
-    std::fs::create_dir_all(&parent).with_context(|| format!("creating `{}`", parent.display()))?;
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).with_context(|| format!("removing `{}`", tmp.display()))?;
-    }
-    let result = write_all(&tmp, files).and_then(|()| swap_into_place(&tmp, out, &parent, &name));
-    if result.is_err() && tmp.exists() {
-        let _ = std::fs::remove_dir_all(&tmp);
-    }
-    result
+/// A site being written: files go into a temporary folder beside the output folder, which
+/// `commit` swaps into place. Dropped without `commit` (an error, a panic), it removes the
+/// temporary folder and leaves the previous site as it was.
+#[derive(Debug)]
+pub struct SiteWriter {
+    tmp: PathBuf,
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    committed: bool,
 }
 
-fn write_all(dir: &Path, files: &[OutFile<'_>]) -> anyhow::Result<()> {
-    std::fs::create_dir(dir).with_context(|| format!("creating `{}`", dir.display()))?;
-    // Folders first (sorted, each once), then files in parallel.
-    let mut folders: Vec<PathBuf> =
-        files.iter().filter_map(|f| Path::new(f.path).parent().map(Path::to_path_buf)).collect();
-    folders.sort();
-    folders.dedup();
-    for f in folders.iter().filter(|f| !f.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir.join(f)).with_context(|| format!("creating `{}`", dir.join(f).display()))?;
+impl SiteWriter {
+    /// Starts a new site for `out`.
+    pub fn create(out: &Path) -> anyhow::Result<SiteWriter> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out.file_name().context("the output folder has no name")?.to_string_lossy().to_string();
+        std::fs::create_dir_all(&parent).with_context(|| format!("creating `{}`", parent.display()))?;
+        let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).with_context(|| format!("removing `{}`", tmp.display()))?;
+        }
+        std::fs::create_dir(&tmp).with_context(|| format!("creating `{}`", tmp.display()))?;
+        Ok(SiteWriter { tmp, out: out.to_path_buf(), parent, name, committed: false })
     }
-    files.par_iter().try_for_each(|f| {
-        let target = dir.join(f.path);
-        match &f.contents {
+
+    /// Writes one file (site-relative path); safe to call from many threads.
+    pub fn write(&self, path: &str, contents: Contents<'_>) -> anyhow::Result<()> {
+        let target = self.tmp.join(path);
+        if let Some(dir) = target.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+        }
+        match contents {
             Contents::Bytes(b) => std::fs::write(&target, b),
             Contents::CopyOf(src) => std::fs::copy(src, &target).map(|_| ()),
         }
         .with_context(|| format!("writing `{}`", target.display()))
-    })?;
-    std::fs::write(dir.join(MARKER), b"").with_context(|| format!("writing `{}`", dir.join(MARKER).display()))
+    }
+
+    /// Writes the marker and moves the new site into place.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        self.write(MARKER, Contents::Bytes(b""))?;
+        swap_into_place(&self.tmp, &self.out, &self.parent, &self.name)?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for SiteWriter {
+    fn drop(&mut self) {
+        if !self.committed && self.tmp.exists() {
+            let _ = std::fs::remove_dir_all(&self.tmp);
+        }
+    }
 }
 
 fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
@@ -110,12 +119,24 @@ fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow:
 mod tests {
     use super::*;
 
+    fn write_site(out: &Path, files: &[(&str, Contents<'_>)]) -> anyhow::Result<()> {
+        let w = SiteWriter::create(out)?;
+        for (path, contents) in files {
+            let c = match contents {
+                Contents::Bytes(b) => Contents::Bytes(b),
+                Contents::CopyOf(p) => Contents::CopyOf(p.clone()),
+            };
+            w.write(path, c)?;
+        }
+        w.commit()
+    }
+
     #[test]
     fn replaces_whole_site_and_leaves_no_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
-        write_site(&out, &[OutFile { path: "a/index.html", contents: Contents::Bytes(b"one") }]).unwrap();
-        write_site(&out, &[OutFile { path: "b/index.html", contents: Contents::Bytes(b"two") }]).unwrap();
+        write_site(&out, &[("a/index.html", Contents::Bytes(b"one"))]).unwrap();
+        write_site(&out, &[("b/index.html", Contents::Bytes(b"two"))]).unwrap();
         assert!(!out.join("a").exists(), "stale page removed");
         assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
         assert!(out.join(MARKER).exists());

@@ -74,6 +74,7 @@ codes! {
     EmptyFile = "W023", Warning, "a plan file is empty";
     DuplicateDebtItem = "W024", Warning, "a debt item ID appears twice in the same table";
     AbandonedInActive = "W025", Warning, "an abandoned plan is still in an active folder";
+    InternalError = "E026", Error, "planbook failed on a file (a bug; the rest of the harness is still read)";
 }
 
 impl Code {

@@ -12,6 +12,9 @@ pub struct DebtTracker {
     pub title: String,
     /// Items in document order (an item written in two tables appears once, fields merged).
     pub items: Vec<DebtItem>,
+    /// The whole tracker as written (its prose: priority levels, how to add an item), rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
 }
 
 /// One debt item.

@@ -14,6 +14,9 @@ pub struct QualityScore {
     pub domains: Vec<QualityDomain>,
     /// Rows of summary tables (sections named "Summary"/"Overview"), which restate domains.
     pub summary: Vec<GradeRow>,
+    /// The whole document as written, rendered.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub html: String,
 }
 
 /// A section of QUALITY_SCORE.md that carries a grade or a table of grades.
@@ -31,9 +34,6 @@ pub struct QualityDomain {
     pub related_debt: Vec<DebtId>,
     /// Other `**Key**: value` fields (Scope, Priority action, Verify).
     pub fields: Vec<super::NamedValue>,
-    /// The section as written, rendered.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub html: String,
     /// The heading's position.
     pub span: Span,
 }

@@ -39,7 +39,8 @@ pub(crate) fn parse_debt(path: &str, text: &str, html: Html<'_>) -> (DebtTracker
         }
     }
     let title = outline.h1.map(|(t, _)| t).unwrap_or_else(|| "Tech Debt Tracker".to_string());
-    (DebtTracker { path: path.to_string(), title, items: b.items }, b.diags)
+    let html = crate::parse::doc::body_html(root, html);
+    (DebtTracker { path: path.to_string(), title, items: b.items, html }, b.diags)
 }
 
 struct Builder<'p> {

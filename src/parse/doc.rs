@@ -2,9 +2,18 @@
 
 use crate::model::{Doc, DocKind, Heading};
 use crate::parse::html::Html;
-use crate::parse::markdown::{self, heading_level, plain_text, span_of};
+use crate::parse::markdown::{self, Node, heading_level, plain_text, span_of};
 use comrak::Arena;
 use comrak::nodes::NodeValue;
+
+/// A whole document rendered, except its first H1 and front matter (the page shows the title).
+pub(crate) fn body_html(root: Node<'_>, html: Html<'_>) -> String {
+    let first_h1 = root.children().find(|n| heading_level(n) == Some(1));
+    let body = root.children().filter(|n| {
+        !first_h1.is_some_and(|h| std::ptr::eq(*n, h)) && !matches!(n.data.borrow().value, NodeValue::FrontMatter(_))
+    });
+    html.blocks(body)
+}
 
 /// Parses the document at `path`.
 pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -> Doc {
@@ -18,11 +27,6 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
     let stem =
         stem.get(..stem.len().saturating_sub(3)).filter(|_| stem.to_ascii_lowercase().ends_with(".md")).unwrap_or(stem);
     let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| stem.to_string());
-    // The page shows the title itself: render everything but the first H1 and front matter.
-    let first_h1 = root.children().find(|n| heading_level(n) == Some(1));
-    let body = root.children().filter(|n| {
-        !first_h1.is_some_and(|h| std::ptr::eq(*n, h)) && !matches!(n.data.borrow().value, NodeValue::FrontMatter(_))
-    });
-    let html = html.blocks(body);
+    let html = body_html(root, html);
     Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, html }
 }

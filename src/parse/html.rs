@@ -301,6 +301,10 @@ fn next_label(html: &str) -> Option<(&str, StepPart, &str)> {
     let mut depth: i32 = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if !lower.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         if bytes[i] == b'<' {
             // A wrapped label: <strong>Outcome:</strong> or <strong>Outcome</strong>:
             for tag in ["strong", "em"] {
@@ -401,6 +405,9 @@ mod tests {
         assert_eq!(parts, "Split <code>a</code>.|<strong>root</strong> is small.|<code>cargo test</code>.");
         let parts = para_html("Do it. **Outcome:** done. *Verify*: run\n", |h, p| h.step_parts(p, 0).join("|"), false);
         assert_eq!(parts, "Do it.|done.|run");
+        let parts =
+            para_html("Ship × 2 — §4 → done. Outcome: ✓ é. Verify: ok\n", |h, p| h.step_parts(p, 0).join("|"), false);
+        assert_eq!(parts, "Ship × 2 — §4 → done.|✓ é.|ok", "non-ASCII text never splits inside a character");
         let parts = para_html("Keep [the outcome: x](http://a) link\n", |h, p| h.step_parts(p, 0).join("|"), false);
         assert_eq!(parts, "Keep <a href=\"http://a\">the outcome: x</a> link||");
     }

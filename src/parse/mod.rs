@@ -8,7 +8,7 @@
 mod date;
 mod debt;
 mod decisions;
-mod doc;
+pub(crate) mod doc;
 mod fields;
 mod html;
 pub(crate) mod markdown;
@@ -38,6 +38,8 @@ pub enum Parsed {
     Quality(QualityScore),
     /// Any other document.
     Doc(Doc),
+    /// A file planbook failed on (an internal error, reported as a diagnostic).
+    Failed,
 }
 
 /// Parses every source into the model. With `html`, the model's HTML fragments are rendered
@@ -53,6 +55,7 @@ pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) 
             Parsed::Debt(d) => harness.debt = Some(d),
             Parsed::Quality(q) => harness.quality = Some(q),
             Parsed::Doc(d) => harness.docs.push(d),
+            Parsed::Failed => {}
         }
     }
     harness.sort();
@@ -60,9 +63,32 @@ pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) 
 }
 
 /// Parses one source.
+///
+/// A bug in a parser must not cost the user the rest of the site: a panic while reading one file
+/// becomes a diagnostic for that file, and the file is left out.
 pub fn parse_one_source(source: &Source, html: Option<&HtmlOptions>) -> (Parsed, Vec<Diagnostic>) {
-    let file = html.map(|h| h.for_file(&source.path));
-    parse_one(source, Html(file.as_ref()))
+    let run = || {
+        let file = html.map(|h| h.for_file(&source.path));
+        parse_one(source, Html(file.as_ref()))
+    };
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+        Ok(parsed) => parsed,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let d = Diagnostic::new(
+                Code::InternalError,
+                &source.path,
+                None,
+                format!("planbook failed to read this file: {what}"),
+            )
+            .help("this is a bug in planbook; please report it with the file. The rest of the harness was read");
+            (Parsed::Failed, vec![d])
+        }
+    }
 }
 
 fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {

@@ -327,17 +327,6 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
     let mut extra = vec![false; outline.parts.len()];
 
     for (i, part) in outline.parts.iter().enumerate() {
-        let section_html = if part.parent.is_none() {
-            let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
-            let nodes = part
-                .blocks
-                .iter()
-                .copied()
-                .chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied())));
-            html.blocks(nodes)
-        } else {
-            String::new()
-        };
         plan.sections.push(crate::model::Section {
             kind: own[i],
             title: part.title.clone(),
@@ -345,7 +334,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
             span: part.span,
             end_line: part.end_line,
             top: part.parent.is_none(),
-            html: section_html,
+            html: String::new(),
             has_extra: false,
         });
         let text_of_blocks =
@@ -427,8 +416,30 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
         };
         extra[top[i]] |= is_extra;
     }
-    for (section, extra) in plan.sections.iter_mut().zip(extra) {
+    // Top-level sections are rendered as written, except the first of each structured kind
+    // (steps, decision log, retrospective), which the page shows through its structured view,
+    // unless that view would miss some of its content.
+    let mut structured_seen = std::collections::HashSet::new();
+    for (i, (section, extra)) in plan.sections.iter_mut().zip(extra).enumerate() {
         section.has_extra = extra;
+        let part = &outline.parts[i];
+        if part.parent.is_some() {
+            continue;
+        }
+        let structured = matches!(
+            section.kind,
+            SectionKind::Goal | SectionKind::Steps | SectionKind::DecisionLog | SectionKind::Retrospective
+        );
+        let shown_structured = structured && structured_seen.insert(section.kind);
+        if !shown_structured || extra {
+            let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
+            let nodes = part
+                .blocks
+                .iter()
+                .copied()
+                .chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied())));
+            section.html = html.blocks(nodes);
+        }
     }
     let mut preamble_steps = Vec::new();
     collect_task_steps(&outline.preamble, html, &mut preamble_steps);

@@ -22,6 +22,7 @@ pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualitySc
         title: outline.h1.as_ref().map(|(t, _)| t.clone()).unwrap_or_else(|| "Quality Score".to_string()),
         domains: Vec::new(),
         summary: Vec::new(),
+        html: String::new(),
     };
     let mut anchors = HashSet::new();
     for part in &outline.parts {
@@ -70,10 +71,10 @@ pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualitySc
             rows,
             related_debt,
             fields: field_list,
-            html: html.blocks(part.blocks.iter().copied()),
             span: part.span,
         });
     }
+    score.html = crate::parse::doc::body_html(root, html);
     score
 }
 

@@ -87,8 +87,10 @@ pub struct PlanSummary {
     pub title: String,
     /// `active`, `completed`, `abandoned` or `other`.
     pub state: &'static str,
-    /// The status as written (or the state).
+    /// The status as written when it is short, else the state: the badge's text.
     pub status: String,
+    /// The status as written when it is too long for a badge (`Active — Session 4 complete...`).
+    pub status_note: Option<String>,
     /// The state folder.
     pub folder: String,
     /// Author (or owner).
@@ -287,8 +289,6 @@ pub struct DomainView {
     pub debt: Vec<Link>,
     /// Other fields.
     pub fields: Vec<NamedValue>,
-    /// The section as written, rendered.
-    pub html: String,
 }
 
 fn date(d: Option<Date>) -> Option<String> {
@@ -319,7 +319,13 @@ pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
         url: url.to_string(),
         title: plan.title.clone(),
         state: state.as_str(),
-        status: plan.status.raw.clone().unwrap_or_else(|| state.as_str().to_string()),
+        status: plan
+            .status
+            .raw
+            .clone()
+            .filter(|r| r.chars().count() <= 24)
+            .unwrap_or_else(|| state.as_str().to_string()),
+        status_note: plan.status.raw.clone().filter(|r| r.chars().count() > 24),
         folder: plan.folder.clone(),
         author: plan.author.clone(),
         created: date(created),
@@ -580,7 +586,6 @@ pub fn domain_view(d: &QualityDomain, index: &SiteIndex) -> DomainView {
             })
             .collect(),
         fields: d.fields.clone(),
-        html: d.html.clone(),
     }
 }
 

@@ -48,8 +48,10 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders every page. A template error stops the build (the previous site stays in place).
-pub fn render(input: &RenderInput<'_>) -> anyhow::Result<Vec<Page>> {
+/// Renders every page and hands each to `sink` (in parallel, in no particular order), so a
+/// large site is never held in memory whole. The first error (a template failing, or `sink`
+/// failing) stops the build.
+pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()> + Sync)) -> anyhow::Result<()> {
     let h = input.harness;
     let idx = input.index;
     let site = SiteView {
@@ -69,15 +71,19 @@ pub fn render(input: &RenderInput<'_>) -> anyhow::Result<Vec<Page>> {
         generator: format!("planbook {}", env!("CARGO_PKG_VERSION")),
     };
     let r = Renderer { input, site };
-    let mut pages: Vec<anyhow::Result<Page>> = (0..h.plans.len()).into_par_iter().map(|i| r.plan(i)).collect();
-    pages.extend((0..h.docs.len()).into_par_iter().map(|i| r.doc(i)).collect::<Vec<_>>());
-    pages.push(r.dashboard());
-    pages.push(r.plans());
-    pages.push(r.debt());
-    pages.push(r.quality());
-    pages.push(r.docs());
-    pages.push(r.not_found());
-    pages.into_iter().collect()
+    (0..h.plans.len()).into_par_iter().try_for_each(|i| sink(r.plan(i)?))?;
+    (0..h.docs.len()).into_par_iter().try_for_each(|i| sink(r.doc(i)?))?;
+    (0..6).into_par_iter().try_for_each(|k| {
+        let page = match k {
+            0 => r.dashboard(),
+            1 => r.plans(),
+            2 => r.debt(),
+            3 => r.quality(),
+            4 => r.docs(),
+            _ => r.not_found(),
+        }?;
+        sink(page)
+    })
 }
 
 struct Renderer<'a> {
@@ -239,6 +245,7 @@ impl Renderer<'_> {
             title: String,
             open: Vec<context::DebtView>,
             closed: Vec<context::DebtView>,
+            html: String,
         }
         let h = self.input.harness;
         let views: Vec<_> = h
@@ -255,6 +262,7 @@ impl Renderer<'_> {
             title: h.debt.as_ref().map_or_else(|| "Tech Debt".to_string(), |d| d.title.clone()),
             open: open.into_iter().map(|(_, v)| v).collect(),
             closed: closed.into_iter().map(|(_, v)| v).collect(),
+            html: h.debt.as_ref().map(|d| d.html.clone()).unwrap_or_default(),
         };
         let title = data.title.clone();
         self.page("debt.html", link::DEBT, &title, "debt", "Known technical debt and the plans addressing it", &data)
@@ -267,6 +275,7 @@ impl Renderer<'_> {
             path: Option<String>,
             title: String,
             domains: Vec<context::DomainView>,
+            html: String,
         }
         let q = self.input.harness.quality.as_ref();
         let data = QualityPage {
@@ -274,6 +283,7 @@ impl Renderer<'_> {
             path: q.map(|q| q.path.clone()),
             title: q.map_or_else(|| "Quality Score".to_string(), |q| q.title.clone()),
             domains: q.iter().flat_map(|q| &q.domains).map(|d| context::domain_view(d, self.input.index)).collect(),
+            html: q.map(|q| q.html.clone()).unwrap_or_default(),
         };
         let title = data.title.clone();
         self.page("quality.html", link::QUALITY, &title, "quality", "Quality grades by domain", &data)
