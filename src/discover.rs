@@ -80,6 +80,10 @@ pub enum SourceKind {
     HarnessDoc,
     /// AGENTS.md or PLANS.md at the root.
     RootDoc,
+    /// Markdown elsewhere in the repository: read for references only.
+    RepoMarkdown,
+    /// Any other text file in the repository (source code): read for references only.
+    RepoText,
 }
 
 /// A file read from the repository.
@@ -93,15 +97,22 @@ pub struct Source {
     pub text: Arc<str>,
 }
 
-/// Walks the harness (honouring .gitignore and `exclude`) and reads every Markdown file, plus
-/// QUALITY_SCORE.md beside the harness and AGENTS.md / PLANS.md at the root. Sources come back
-/// sorted by path.
+/// Files larger than this are not read for references (generated or vendored data).
+pub const MAX_SCANNED_FILE: u64 = 1 << 20;
+
+/// Walks the whole repository once, in parallel, honouring .gitignore and `exclude`: every
+/// Markdown file of the harness, QUALITY_SCORE.md beside it and AGENTS.md / PLANS.md at the root
+/// are read as sources; every other text file is read in the walker's thread and kept only if it
+/// mentions `EP-`/`TD-` (or, for Markdown, links to a `.md` file). Binary files (a NUL byte in
+/// the first 8 KiB), files over 1 MiB and non-UTF-8 files outside the harness are skipped
+/// silently. Sources come back sorted by path.
 pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
     let excludes = exclude_set(&config.exclude)?;
     let found: Mutex<Vec<(String, SourceKind)>> = Mutex::new(Vec::new());
+    let scanned: Mutex<Vec<Source>> = Mutex::new(Vec::new());
     let harness_dir = layout.harness();
     let root = layout.root.clone();
-    let mut builder = WalkBuilder::new(&harness_dir);
+    let mut builder = WalkBuilder::new(&root);
     builder.require_git(false).follow_links(false);
     {
         let root = root.clone();
@@ -116,6 +127,7 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     }
     builder.build_parallel().run(|| {
         let found = &found;
+        let scanned = &scanned;
         let root = &root;
         let harness_dir = &harness_dir;
         Box::new(move |entry| {
@@ -123,13 +135,21 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
-            let (Some(rel_root), Some(rel_harness)) =
-                (relative(root, entry.path()), relative(harness_dir, entry.path()))
-            else {
-                return WalkState::Continue;
-            };
-            if let Some(kind) = classify(&rel_harness) {
-                found.lock().expect("walker threads do not panic").push((rel_root, kind));
+            let Some(rel_root) = relative(root, entry.path()) else { return WalkState::Continue };
+            let harness_kind = relative(harness_dir, entry.path()).and_then(|rel| classify(&rel));
+            let root_doc = matches!(rel_root.as_str(), "AGENTS.md" | "PLANS.md");
+            match harness_kind {
+                Some(kind) if !root_doc => found.lock().expect("walker threads do not panic").push((rel_root, kind)),
+                _ if root_doc || is_quality_candidate(&rel_root) => {
+                    // Settled after the walk, once we know whether the harness has its own.
+                    found.lock().expect("walker threads do not panic").push((rel_root, SourceKind::RepoMarkdown));
+                }
+                _ => {
+                    let size = entry.metadata().map_or(0, |m| m.len());
+                    if let Some(source) = scan(entry.path(), rel_root, size) {
+                        scanned.lock().expect("walker threads do not panic").push(source);
+                    }
+                }
             }
             WalkState::Continue
         })
@@ -137,20 +157,23 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     let mut found = found.into_inner().expect("walker threads do not panic");
     found.sort();
     settle_singletons(&mut found);
-    add_outside_files(layout, &excludes, &mut found);
+    settle_outside_files(layout, &mut found);
 
     let results: Vec<Result<Source, Box<Diagnostic>>> = {
         use rayon::prelude::*;
         found.into_par_iter().map(|(path, kind)| read_source(&layout.root, path, kind)).collect()
     };
-    let mut sources = Vec::with_capacity(results.len());
+    let mut sources = scanned.into_inner().expect("walker threads do not panic");
     let mut diagnostics = Vec::new();
     for r in results {
         match r {
             Ok(s) => sources.push(s),
-            Err(d) => diagnostics.push(*d),
+            // Outside the harness a file planbook cannot read is not its business.
+            Err(d) if d.path.ends_with(".md") => diagnostics.push(*d),
+            Err(_) => {}
         }
     }
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((sources, diagnostics))
 }
 
@@ -222,32 +245,51 @@ fn settle_singletons(found: &mut [(String, SourceKind)]) {
     }
 }
 
-/// QUALITY_SCORE.md in the harness's parent, and AGENTS.md / PLANS.md at the root.
-fn add_outside_files(layout: &Layout, excludes: &GlobSet, found: &mut Vec<(String, SourceKind)>) {
-    let harness = &layout.harness_rel;
-    let mut extra = Vec::new();
-    if harness != "." && !found.iter().any(|(_, k)| *k == SourceKind::QualityScore) {
-        let parent = Path::new(harness).parent().map(|p| relative(Path::new(""), p).unwrap_or_default());
-        let prefix = match parent.as_deref() {
-            None | Some("") => String::new(),
-            Some(p) => format!("{p}/"),
-        };
-        extra.push((format!("{prefix}QUALITY_SCORE.md"), SourceKind::QualityScore));
-    }
-    for name in ["AGENTS.md", "PLANS.md"] {
-        extra.push((name.to_string(), SourceKind::RootDoc));
-    }
-    for (path, kind) in extra {
-        if excludes.is_match(&path) || !layout.root.join(&path).is_file() {
+/// Whether `rel` could be QUALITY_SCORE.md beside the harness (in its parent folder).
+fn is_quality_candidate(rel: &str) -> bool {
+    rel.rsplit('/').next().is_some_and(|name| is_named(name, QUALITY_NAMES))
+}
+
+/// Decides what the files found outside the harness are: AGENTS.md / PLANS.md at the root are
+/// root docs; QUALITY_SCORE.md in the harness's parent is the quality score when the harness has
+/// none; anything else stays a repository Markdown file (read for references).
+fn settle_outside_files(layout: &Layout, found: &mut [(String, SourceKind)]) {
+    let has_quality = found.iter().any(|(_, k)| *k == SourceKind::QualityScore);
+    let parent = match Path::new(&layout.harness_rel).parent() {
+        Some(p) if layout.harness_rel != "." => relative(Path::new(""), p).unwrap_or_default(),
+        _ => String::from("\0none"),
+    };
+    let quality_path =
+        if parent.is_empty() { "QUALITY_SCORE.md".to_string() } else { format!("{parent}/QUALITY_SCORE.md") };
+    for (path, kind) in found.iter_mut() {
+        if *kind != SourceKind::RepoMarkdown {
             continue;
         }
-        match found.iter_mut().find(|(p, _)| *p == path) {
-            // At the root, the walk already classified AGENTS.md as a harness doc.
-            Some(existing) => existing.1 = kind,
-            None => found.push((path, kind)),
+        if path == "AGENTS.md" || path == "PLANS.md" {
+            *kind = SourceKind::RootDoc;
+        } else if !has_quality && path.eq_ignore_ascii_case(&quality_path) {
+            *kind = SourceKind::QualityScore;
         }
     }
-    found.sort();
+}
+
+/// Reads a repository file for references, if it is small, text, and mentions something.
+fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
+    if size > MAX_SCANNED_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return None;
+    }
+    let markdown = rel.to_ascii_lowercase().ends_with(".md");
+    let text = decode(bytes).ok()?;
+    let relevant = text.contains("EP-") || text.contains("TD-") || (markdown && text.contains(".md"));
+    relevant.then(|| Source {
+        path: rel,
+        kind: if markdown { SourceKind::RepoMarkdown } else { SourceKind::RepoText },
+        text: text.into(),
+    })
 }
 
 fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Box<Diagnostic>> {

@@ -98,6 +98,8 @@ pub struct Timings {
     pub discover: Duration,
     /// Parsing them.
     pub parse: Duration,
+    /// Resolving references.
+    pub link: Duration,
     /// Running the rules.
     pub rules: Duration,
     /// Number of files read.
@@ -109,13 +111,17 @@ pub struct Timings {
 pub struct Checked {
     /// Everything that was read.
     pub harness: Harness,
+    /// Page URLs and lookups.
+    pub index: link::SiteIndex,
+    /// The reference graph.
+    pub graph: link::Graph,
     /// Diagnostics, ordered, with severities from planbook.yaml applied.
     pub report: Report,
     /// Stage timings (for `--verbose`).
     pub timings: Timings,
 }
 
-/// discover → parse → rules.
+/// discover → parse → link → rules.
 pub fn check(project: &Project) -> anyhow::Result<Checked> {
     read(project, None)
 }
@@ -134,6 +140,12 @@ fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<
     timings.parse = t.elapsed();
 
     let t = Instant::now();
+    let index = link::index(&harness);
+    let (graph, link_diags) = link::resolve(&harness, &index);
+    diagnostics.extend(link_diags);
+    timings.link = t.elapsed();
+
+    let t = Instant::now();
     diagnostics.extend(rules::check(&harness));
     timings.rules = t.elapsed();
 
@@ -142,7 +154,7 @@ fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<
     let texts: HashMap<String, std::sync::Arc<str>> =
         sources.into_iter().filter(|s| flagged.contains(s.path.as_str())).map(|s| (s.path, s.text)).collect();
     let report = Report::new(diagnostics, texts, &project.config.rules, harness.plans.len());
-    Ok(Checked { harness, report, timings })
+    Ok(Checked { harness, index, graph, report, timings })
 }
 
 /// What `build` was asked for beyond the project.
@@ -184,7 +196,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     if opts.strict && checked.report.failed(true) {
         return Ok(Built { checked, pages: 0, written: false, render: t.elapsed(), write: Duration::ZERO });
     }
-    let index = link::index(&checked.harness);
+    let index = &checked.index;
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
     let repo_url = project.config.repo_url.as_deref();
     let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());

@@ -150,7 +150,8 @@ mod tests {
         let out = dir.path().join("site");
         write_site(&out, &[("index.html", Contents::Bytes(b"old"))]).unwrap();
         let missing = dir.path().join("missing.png");
-        let err = write_site(&out, &[("index.html", Contents::Bytes(b"new")), ("files/x.png", Contents::CopyOf(missing))]);
+        let err =
+            write_site(&out, &[("index.html", Contents::Bytes(b"new")), ("files/x.png", Contents::CopyOf(missing))]);
         assert!(err.is_err());
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"old");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "temporary folder removed");

@@ -75,6 +75,12 @@ codes! {
     DuplicateDebtItem = "W024", Warning, "a debt item ID appears twice in the same table";
     AbandonedInActive = "W025", Warning, "an abandoned plan is still in an active folder";
     InternalError = "E026", Error, "planbook failed on a file (a bug; the rest of the harness is still read)";
+    // References between plans, debt items, docs and code.
+    UnresolvedPlan = "E027", Error, "an `EP-NNN` reference names no plan";
+    UnresolvedDebt = "E028", Error, "a `TD-NNN` reference names no debt item";
+    StalePath = "W029", Warning, "a path to a plan that has moved (resolved by its number)";
+    MissingFile = "E030", Error, "a link to a harness file that does not exist";
+    AbandonedReference = "W031", Warning, "a live plan, doc, debt item or source file refers to an abandoned plan";
 }
 
 impl Code {

@@ -37,6 +37,9 @@ pub struct DebtItem {
     pub fields: Vec<super::NamedValue>,
     /// The heading the item sits under (`Active Debt`, `Resolved`...).
     pub group: Option<String>,
+    /// References written in the item (its row, heading section or checkbox).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<super::Reference>,
     /// Where the item starts.
     pub span: Span,
 }

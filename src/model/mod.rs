@@ -9,6 +9,7 @@ mod debt;
 pub mod ids;
 mod plan;
 mod quality;
+mod refs;
 
 pub use debt::{DebtItem, DebtStatus, DebtStatusKind, DebtTracker};
 pub use ids::{DebtId, PlanNumber};
@@ -17,6 +18,7 @@ pub use plan::{
     Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
 };
 pub use quality::{Grade, GradeRow, QualityDomain, QualityScore};
+pub use refs::{FileMentions, RefTarget, Reference, Relation};
 
 /// A named value as written (a table cell under its header, a `**Key**: value` field), with its
 /// plain text and its rendered inline HTML (empty unless the parse rendered HTML).
@@ -64,6 +66,9 @@ pub struct Harness {
     pub quality: Option<QualityScore>,
     /// Every other Markdown document: harness docs and AGENTS.md / PLANS.md at the root.
     pub docs: Vec<Doc>,
+    /// References from the rest of the repository (source code, other Markdown), by file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<FileMentions>,
 }
 
 impl Harness {
@@ -73,6 +78,7 @@ impl Harness {
             (a.number.is_none(), a.number, &a.stem, &a.path).cmp(&(b.number.is_none(), b.number, &b.stem, &b.path))
         });
         self.docs.sort_by(|a, b| a.path.cmp(&b.path));
+        self.mentions.sort_by(|a, b| a.path.cmp(&b.path));
     }
 }
 
@@ -99,6 +105,9 @@ pub struct Doc {
     pub title: String,
     /// Every heading, in order, for tables of contents and search.
     pub headings: Vec<Heading>,
+    /// References it makes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<Reference>,
     /// The document below its H1, rendered.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,

@@ -61,6 +61,9 @@ pub struct Plan {
     pub retrospective: Option<Retrospective>,
     /// Number of lines in the file.
     pub line_count: u32,
+    /// Every reference the plan makes (text, links, front matter), in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<super::Reference>,
 }
 
 impl Plan {

@@ -32,6 +32,9 @@ pub struct QualityDomain {
     pub rows: Vec<GradeRow>,
     /// Debt items the section names.
     pub related_debt: Vec<DebtId>,
+    /// References written in the section.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<super::Reference>,
     /// Other `**Key**: value` fields (Scope, Priority action, Verify).
     pub fields: Vec<super::NamedValue>,
     /// The heading's position.

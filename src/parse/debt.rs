@@ -61,6 +61,7 @@ struct Mention {
     implied: Option<DebtStatusKind>,
     group: Option<String>,
     span: Span,
+    refs: Vec<crate::model::Reference>,
 }
 
 impl Builder<'_> {
@@ -123,7 +124,10 @@ impl Builder<'_> {
                 })
                 .collect();
             let implied = if is_struck(id_cell) || resolved_group { Some(DebtStatusKind::Resolved) } else { None };
+            let mut refs = Vec::new();
+            crate::parse::refs::collect(row, self.path, &mut refs);
             self.upsert(Mention {
+                refs,
                 id,
                 title: None,
                 title_html: String::new(),
@@ -149,7 +153,10 @@ impl Builder<'_> {
             let text = own_text(item);
             let (id, title) = split_id(&text);
             let title_html = self.item_title_html(item, &text, &title);
+            let mut refs = Vec::new();
+            crate::parse::refs::collect(item, self.path, &mut refs);
             self.upsert(Mention {
+                refs,
                 id,
                 title: Some(title),
                 title_html,
@@ -168,7 +175,10 @@ impl Builder<'_> {
             if let (Some(id), title) = split_id(&text) {
                 let implied = resolved_group.then_some(DebtStatusKind::Resolved);
                 let title_html = self.item_title_html(item, &text, &title);
+                let mut refs = Vec::new();
+                crate::parse::refs::collect(item, self.path, &mut refs);
                 self.upsert(Mention {
+                    refs,
                     id: Some(id),
                     title: Some(title),
                     title_html,
@@ -224,7 +234,13 @@ impl Builder<'_> {
         let title = title.trim().trim_matches('~').trim().to_string();
         let title_html = self.html.inlines_after(heading, nonspace(&full_title) - nonspace(&title));
         let implied = struck.then_some(DebtStatusKind::Resolved);
+        let mut refs = Vec::new();
+        crate::parse::refs::collect(heading, self.path, &mut refs);
+        for &b in blocks {
+            crate::parse::refs::collect(b, self.path, &mut refs);
+        }
         self.upsert(Mention {
+            refs,
             id: Some(id),
             title: Some(title).filter(|t| !t.is_empty()),
             title_html,
@@ -246,6 +262,7 @@ impl Builder<'_> {
                         item.fields.push(f);
                     }
                 }
+                item.refs.extend(m.refs);
                 if item.title.is_empty()
                     && let Some(t) = m.title
                 {
@@ -270,6 +287,7 @@ impl Builder<'_> {
                     fields: m.fields,
                     group: m.group,
                     span: m.span,
+                    refs: m.refs,
                 });
                 self.items.len() - 1
             }

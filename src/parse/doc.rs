@@ -28,5 +28,7 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
         stem.get(..stem.len().saturating_sub(3)).filter(|_| stem.to_ascii_lowercase().ends_with(".md")).unwrap_or(stem);
     let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| stem.to_string());
     let html = body_html(root, html);
-    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, html }
+    let mut refs = Vec::new();
+    crate::parse::refs::collect(root, path, &mut refs);
+    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, html }
 }

@@ -14,6 +14,7 @@ mod html;
 pub(crate) mod markdown;
 mod plan;
 mod quality;
+mod refs;
 mod retro;
 mod sections;
 mod status;
@@ -27,6 +28,7 @@ use rayon::prelude::*;
 use html::Html;
 pub use html::HtmlOptions;
 pub(crate) use html::escape_into;
+pub use plan::file_number_of as file_number;
 
 /// One parsed file.
 pub enum Parsed {
@@ -38,6 +40,8 @@ pub enum Parsed {
     Quality(QualityScore),
     /// Any other document.
     Doc(Doc),
+    /// References from a repository file outside the harness.
+    Mentions(crate::model::FileMentions),
     /// A file planbook failed on (an internal error, reported as a diagnostic).
     Failed,
 }
@@ -55,6 +59,11 @@ pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) 
             Parsed::Debt(d) => harness.debt = Some(d),
             Parsed::Quality(q) => harness.quality = Some(q),
             Parsed::Doc(d) => harness.docs.push(d),
+            Parsed::Mentions(m) => {
+                if !m.refs.is_empty() {
+                    harness.mentions.push(m);
+                }
+            }
             Parsed::Failed => {}
         }
     }
@@ -110,5 +119,21 @@ fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
         SourceKind::QualityScore => (Parsed::Quality(quality::parse_quality(path, text, html)), Vec::new()),
         SourceKind::HarnessDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Harness, text, html)), Vec::new()),
         SourceKind::RootDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Root, text, html)), Vec::new()),
+        SourceKind::RepoMarkdown => (Parsed::Mentions(markdown_mentions(path, text)), Vec::new()),
+        SourceKind::RepoText => (Parsed::Mentions(refs::scan_text(path, text)), Vec::new()),
     }
+}
+
+/// References in a Markdown file outside the harness, with the text of their lines.
+fn markdown_mentions(path: &str, text: &str) -> crate::model::FileMentions {
+    let arena = comrak::Arena::new();
+    let root = markdown::parse(&arena, text);
+    let mut found = Vec::new();
+    refs::collect(root, path, &mut found);
+    let lines: Vec<&str> = text.lines().collect();
+    let shown = found
+        .iter()
+        .map(|r| lines.get(r.span.line as usize - 1).map_or_else(String::new, |l| l.trim().chars().take(160).collect()))
+        .collect();
+    crate::model::FileMentions { path: path.to_string(), refs: found, lines: shown }
 }

@@ -135,8 +135,18 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         retrospective: None,
         line_count,
         stem,
+        refs: Vec::new(),
     };
     read_sections(&mut plan, &outline, html, &mut diags);
+    crate::parse::refs::collect(root, path, &mut plan.refs);
+    // Front matter is not in the AST's text: its relation keys (`depends-on`) are read apart.
+    if let Some((yaml_text, first_line)) = &outline.front_matter {
+        let last_line = first_line + yaml_text.lines().count() as u32;
+        let front: Vec<Field> = fields.iter().filter(|f| f.span.line < last_line).cloned().collect();
+        crate::parse::refs::from_fields(&front, &mut plan.refs);
+    }
+    plan.refs.sort_by(|a, b| (a.span, &a.target).cmp(&(b.span, &b.target)));
+    plan.refs.dedup_by(|a, b| a.span == b.span && a.target == b.target);
     plan.fields = fields;
     (plan, diags)
 }
@@ -253,6 +263,11 @@ pub(crate) fn file_number(stem: &str) -> (Option<PlanNumber>, usize) {
         return (None, 0);
     }
     (stem[..digits].parse().ok().map(PlanNumber), digits)
+}
+
+/// The plan number a file stem carries (`004-x` → 4; date-named and unnumbered stems: none).
+pub fn file_number_of(stem: &str) -> Option<PlanNumber> {
+    file_number(stem).0
 }
 
 /// `0032`, `32`, `EP-032` → 32.

@@ -64,7 +64,13 @@ pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualitySc
             crate::model::ids::find_all(&mentions, "TD").into_iter().map(|(n, _)| DebtId(n)).collect();
         related_debt.sort();
         related_debt.dedup();
+        let mut refs = Vec::new();
+        crate::parse::refs::collect(part.heading, path, &mut refs);
+        for &b in &part.blocks {
+            crate::parse::refs::collect(b, path, &mut refs);
+        }
         score.domains.push(QualityDomain {
+            refs,
             anchor: slug::unique(slug::slugify(&part.title), &mut anchors),
             name: part.title.clone(),
             grade,

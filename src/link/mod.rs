@@ -1,9 +1,14 @@
-//! Link: where every page lives, and which page each harness file became.
+//! Link: where every page lives, and what refers to what.
 //!
 //! In: the `Harness`. Out: a `SiteIndex` (page URLs for plans and docs, the source path → page
-//! map used to rewrite `.md` links, plan lookup by number). Page URLs are the site's contract:
+//! map used to rewrite `.md` links, lookups by number) and, in `graph.rs`, the reference `Graph`
+//! with the diagnostics of references that do not resolve. Page URLs are the site's contract:
 //! `plans/<stem>/index.html`, `docs/<stem>/index.html`, `debt/index.html`, `quality/index.html`.
 //! Pure: no filesystem.
+
+pub mod graph;
+
+pub use graph::{Edge, Graph, NodeId, resolve};
 
 use crate::model::{DebtId, Harness, PlanNumber};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,6 +37,8 @@ pub struct SiteIndex {
     pub plan_by_number: BTreeMap<PlanNumber, usize>,
     /// Debt items that exist, by ID, with their anchors.
     pub debt_anchors: HashMap<DebtId, String>,
+    /// Debt item index (into `DebtTracker::items`) by ID.
+    pub debt_by_id: HashMap<DebtId, usize>,
 }
 
 impl SiteIndex {
@@ -80,9 +87,10 @@ pub fn index(harness: &Harness) -> SiteIndex {
     }
     if let Some(debt) = &harness.debt {
         idx.by_source.insert(debt.path.clone(), DEBT.to_string());
-        for item in &debt.items {
+        for (i, item) in debt.items.iter().enumerate() {
             if let Some(id) = item.id {
                 idx.debt_anchors.entry(id).or_insert_with(|| item.anchor.clone());
+                idx.debt_by_id.entry(id).or_insert(i);
             }
         }
     }

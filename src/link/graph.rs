@@ -1,0 +1,247 @@
+//! The reference graph: every reference resolved to what it names, in both directions.
+//!
+//! In: the `Harness` (references as written) and the `SiteIndex`. Out: a `Graph` of edges from
+//! the thing that refers (a plan, a debt item, a quality domain, a doc, a repository file) to the
+//! thing referred to, and diagnostics for references that do not resolve: unknown `EP-NNN` /
+//! `TD-NNN` (errors), links to harness files that do not exist (errors), paths to plans that
+//! have moved (warnings, resolved by number), references to abandoned plans (warnings).
+
+use super::SiteIndex;
+use crate::diag::{Code, Diagnostic};
+use crate::model::{DebtStatusKind, Harness, PlanNumber, RefTarget, Reference, Relation, Span, StatusKind};
+use std::collections::BTreeMap;
+
+/// A thing that refers or is referred to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NodeId {
+    /// A plan, by index into `Harness::plans`.
+    Plan(usize),
+    /// A debt item, by index into the tracker's items.
+    Debt(usize),
+    /// A quality domain, by index.
+    Quality(usize),
+    /// A doc, by index into `Harness::docs`.
+    Doc(usize),
+    /// The tracker as a whole (a link to it without an item).
+    Tracker,
+    /// The quality score as a whole.
+    QualityDoc,
+    /// A repository file, by index into `Harness::mentions`.
+    File(usize),
+}
+
+/// One resolved reference.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// Who refers.
+    pub from: NodeId,
+    /// What is referred to.
+    pub to: NodeId,
+    /// The relation the text states.
+    pub relation: Option<Relation>,
+    /// The file the reference is written in.
+    pub path: String,
+    /// Where in that file.
+    pub span: Span,
+}
+
+/// All edges, with indexes in both directions (edge indices, in edge order).
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    /// Every edge, ordered by source node then position.
+    pub edges: Vec<Edge>,
+    /// Edges into each node.
+    pub incoming: BTreeMap<NodeId, Vec<usize>>,
+    /// Edges out of each node.
+    pub outgoing: BTreeMap<NodeId, Vec<usize>>,
+}
+
+impl Graph {
+    /// Edges into `node`.
+    pub fn into(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+        self.incoming.get(&node).into_iter().flatten().map(|&i| &self.edges[i])
+    }
+
+    /// Edges out of `node`.
+    pub fn out_of(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+        self.outgoing.get(&node).into_iter().flatten().map(|&i| &self.edges[i])
+    }
+}
+
+/// Resolves every reference of the harness.
+pub fn resolve(h: &Harness, idx: &SiteIndex) -> (Graph, Vec<Diagnostic>) {
+    let mut r = Resolver { h, idx, graph: Graph::default(), diags: Vec::new() };
+    for (i, p) in h.plans.iter().enumerate() {
+        r.all(NodeId::Plan(i), &p.path, &p.refs);
+    }
+    if let Some(d) = &h.debt {
+        for (i, item) in d.items.iter().enumerate() {
+            r.all(NodeId::Debt(i), &d.path, &item.refs);
+        }
+    }
+    if let Some(q) = &h.quality {
+        for (i, domain) in q.domains.iter().enumerate() {
+            r.all(NodeId::Quality(i), &q.path, &domain.refs);
+        }
+    }
+    for (i, d) in h.docs.iter().enumerate() {
+        r.all(NodeId::Doc(i), &d.path, &d.refs);
+    }
+    for (i, m) in h.mentions.iter().enumerate() {
+        r.all(NodeId::File(i), &m.path, &m.refs);
+    }
+    let mut graph = r.graph;
+    for (i, e) in graph.edges.iter().enumerate() {
+        graph.incoming.entry(e.to).or_default().push(i);
+        graph.outgoing.entry(e.from).or_default().push(i);
+    }
+    (graph, r.diags)
+}
+
+struct Resolver<'a> {
+    h: &'a Harness,
+    idx: &'a SiteIndex,
+    graph: Graph,
+    diags: Vec<Diagnostic>,
+}
+
+impl Resolver<'_> {
+    fn all(&mut self, from: NodeId, path: &str, refs: &[Reference]) {
+        for r in refs {
+            if let Some(to) = self.target(path, r)
+                && to != from
+            {
+                self.check_abandoned(from, to, path, r);
+                self.graph.edges.push(Edge { from, to, relation: r.relation, path: path.to_string(), span: r.span });
+            }
+        }
+    }
+
+    fn target(&mut self, path: &str, r: &Reference) -> Option<NodeId> {
+        match &r.target {
+            RefTarget::Plan(n) => {
+                let found = self.idx.plan_by_number.get(n).map(|&i| NodeId::Plan(i));
+                if found.is_none() {
+                    let mut d = Diagnostic::new(
+                        Code::UnresolvedPlan,
+                        path,
+                        Some(r.span),
+                        format!("unresolved reference `{n}`: there is no plan {}", n.0),
+                    )
+                    .label("no such plan");
+                    if let Some(help) = self.closest_plan(*n) {
+                        d = d.help(help);
+                    }
+                    self.diags.push(d);
+                }
+                found
+            }
+            RefTarget::Debt(id) => {
+                let found = self.idx.debt_by_id.get(id).map(|&i| NodeId::Debt(i));
+                if found.is_none() {
+                    let message = match &self.h.debt {
+                        Some(t) => format!("unresolved reference `{id}`: `{}` has no such item", t.path),
+                        None => format!("unresolved reference `{id}`: the harness has no tech debt tracker"),
+                    };
+                    self.diags
+                        .push(Diagnostic::new(Code::UnresolvedDebt, path, Some(r.span), message).label("no such item"));
+                }
+                found
+            }
+            RefTarget::Path(target) => self.path_target(path, r, target),
+        }
+    }
+
+    fn path_target(&mut self, path: &str, r: &Reference, target: &str) -> Option<NodeId> {
+        let (file, fragment) = match target.split_once('#') {
+            Some((f, frag)) => (f, Some(frag)),
+            None => (target, None),
+        };
+        if let Some(i) = self.h.plans.iter().position(|p| p.path == file) {
+            return Some(NodeId::Plan(i));
+        }
+        if let Some(i) = self.h.docs.iter().position(|d| d.path == file) {
+            return Some(NodeId::Doc(i));
+        }
+        if let Some(t) = self.h.debt.as_ref().filter(|t| t.path == file) {
+            let item = fragment.and_then(|f| t.items.iter().position(|i| i.anchor.eq_ignore_ascii_case(f)));
+            return Some(item.map_or(NodeId::Tracker, NodeId::Debt));
+        }
+        if let Some(q) = self.h.quality.as_ref().filter(|q| q.path == file) {
+            let domain = fragment.and_then(|f| q.domains.iter().position(|d| d.anchor == f));
+            return Some(domain.map_or(NodeId::QualityDoc, NodeId::Quality));
+        }
+        // Not a file planbook read. Inside the harness that is a broken link, unless it is the
+        // old path of a plan that has moved (same number, another state folder).
+        let harness = &self.h.harness_dir;
+        let in_harness = harness == "." || file.starts_with(&format!("{harness}/"));
+        if !in_harness {
+            return None;
+        }
+        let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
+        let number = crate::parse::file_number(stem);
+        if file.contains("exec-plans/")
+            && let Some(n) = number
+            && let Some(&i) = self.idx.plan_by_number.get(&n)
+        {
+            let now = &self.h.plans[i].path;
+            self.diags.push(
+                Diagnostic::new(
+                    Code::StalePath,
+                    path,
+                    Some(r.span),
+                    format!("stale path `{file}`: plan `{n}` is now at `{now}`"),
+                )
+                .label("moved")
+                .help(format!("link to `{now}`, or refer to the plan as `{n}`, which survives moves")),
+            );
+            return Some(NodeId::Plan(i));
+        }
+        self.diags.push(
+            Diagnostic::new(Code::MissingFile, path, Some(r.span), format!("link to `{file}`, which does not exist"))
+                .label("no such file"),
+        );
+        None
+    }
+
+    fn closest_plan(&self, n: PlanNumber) -> Option<String> {
+        let (&m, &i) = self.idx.plan_by_number.iter().min_by_key(|(m, _)| (m.0 as i64 - n.0 as i64).abs())?;
+        Some(format!("closest existing plan: `{m}` ({})", self.h.plans[i].title))
+    }
+
+    /// Warns when something live still counts on an abandoned plan: a dependency ("depends on
+    /// EP-006"), or a claim that it resolves something. Plain mentions are history ("opened after
+    /// EP-006 was abandoned") and stay quiet.
+    fn check_abandoned(&mut self, from: NodeId, to: NodeId, path: &str, r: &Reference) {
+        let NodeId::Plan(t) = to else { return };
+        let target = &self.h.plans[t];
+        let counts_on_it = matches!(
+            r.relation,
+            Some(Relation::DependsOn | Relation::Blocks | Relation::FollowsUp | Relation::Resolves)
+        );
+        if target.state() != StatusKind::Abandoned || !counts_on_it {
+            return;
+        }
+        let live =
+            match from {
+                NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
+                NodeId::Debt(i) => self.h.debt.as_ref().is_some_and(|d| {
+                    matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
+                }),
+                NodeId::Doc(_) | NodeId::File(_) => true,
+                _ => false,
+            };
+        if live {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::AbandonedReference,
+                    path,
+                    Some(r.span),
+                    format!("reference to abandoned plan `{}` ({})", target.label(), target.title),
+                )
+                .label("abandoned")
+                .help("point at the plan that replaced it, or say `supersedes` if this is the replacement"),
+            );
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! References as written: `EP-NNN`, `TD-NNN`, links and backticked paths to harness files, with
+//! where they are and the relation the text states ("resolves TD-004"). The link stage resolves
+//! them into a graph; here they are only what the text says.
+
+use super::{DebtId, PlanNumber, Span};
+use serde::{Deserialize, Serialize};
+
+/// What a reference points at, as written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "to")]
+pub enum RefTarget {
+    /// `EP-NNN`.
+    Plan(PlanNumber),
+    /// `TD-NNN`.
+    Debt(DebtId),
+    /// A file by path relative to the root (a link or a backticked path), with its fragment.
+    Path(String),
+}
+
+/// A relation the text states.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    /// "resolves TD-004", "fixes", "closes", "addresses".
+    Resolves,
+    /// "supersedes EP-003", "replaces".
+    Supersedes,
+    /// "superseded by EP-008", "replaced by".
+    SupersededBy,
+    /// "depends on EP-002", "requires", "blocked by"; front matter `depends-on`.
+    DependsOn,
+    /// "blocks EP-005".
+    Blocks,
+    /// "follows up EP-003", "follow-up to".
+    FollowsUp,
+}
+
+impl Relation {
+    /// How the site labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Relation::Resolves => "resolves",
+            Relation::Supersedes => "supersedes",
+            Relation::SupersededBy => "superseded by",
+            Relation::DependsOn => "depends on",
+            Relation::Blocks => "blocks",
+            Relation::FollowsUp => "follows up",
+        }
+    }
+
+    /// Reads the relation a text states right before a reference (`... resolves `).
+    pub fn before(text: &str) -> Option<Relation> {
+        let t = text.to_lowercase();
+        let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | ':' | '`'));
+        const TABLE: &[(&str, Relation)] = &[
+            ("superseded by", Relation::SupersededBy),
+            ("replaced by", Relation::SupersededBy),
+            ("resolved by", Relation::Resolves),
+            ("fixed by", Relation::Resolves),
+            ("depends on", Relation::DependsOn),
+            ("depending on", Relation::DependsOn),
+            ("blocked by", Relation::DependsOn),
+            ("blocked on", Relation::DependsOn),
+            ("requires", Relation::DependsOn),
+            ("follow-up to", Relation::FollowsUp),
+            ("follow-up of", Relation::FollowsUp),
+            ("follow up to", Relation::FollowsUp),
+            ("follows up", Relation::FollowsUp),
+            ("follows up on", Relation::FollowsUp),
+            ("follows", Relation::FollowsUp),
+            ("resolves", Relation::Resolves),
+            ("resolve", Relation::Resolves),
+            ("fixes", Relation::Resolves),
+            ("closes", Relation::Resolves),
+            ("addresses", Relation::Resolves),
+            ("supersedes", Relation::Supersedes),
+            ("replaces", Relation::Supersedes),
+            ("blocks", Relation::Blocks),
+        ];
+        TABLE
+            .iter()
+            .find(|(phrase, _)| {
+                t.ends_with(phrase)
+                    && t[..t.len() - phrase.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+            })
+            .map(|&(_, r)| r)
+    }
+
+    /// The relation a front matter key states (`depends-on: [EP-002]`).
+    pub fn from_key(key: &str) -> Option<Relation> {
+        match key.to_ascii_lowercase().replace('_', "-").as_str() {
+            "depends-on" | "dependencies" | "requires" | "blocked-by" => Some(Relation::DependsOn),
+            "supersedes" | "replaces" => Some(Relation::Supersedes),
+            "superseded-by" | "replaced-by" => Some(Relation::SupersededBy),
+            "resolves" | "fixes" | "debt" => Some(Relation::Resolves),
+            "blocks" => Some(Relation::Blocks),
+            "follows" | "follow-up-to" => Some(Relation::FollowsUp),
+            _ => None,
+        }
+    }
+}
+
+/// One reference in a file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    /// What it points at.
+    pub target: RefTarget,
+    /// The relation the text states, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<Relation>,
+    /// Where it is written (line, column, length of the reference text).
+    pub span: Span,
+}
+
+/// References found in a repository file that is not a harness page (source code, other
+/// Markdown), with the text of each referencing line.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct FileMentions {
+    /// Path relative to the root.
+    pub path: String,
+    /// The references, in file order.
+    pub refs: Vec<Reference>,
+    /// The trimmed text of each reference's line (same order as `refs`), for backlink panels.
+    pub lines: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_relations_before_references() {
+        assert_eq!(Relation::before("This plan resolves "), Some(Relation::Resolves));
+        assert_eq!(Relation::before("Supersedes **"), Some(Relation::Supersedes));
+        assert_eq!(Relation::before("it was superseded by ["), Some(Relation::SupersededBy));
+        assert_eq!(Relation::before("Depends on: "), Some(Relation::DependsOn));
+        assert_eq!(Relation::before("see "), None);
+        assert_eq!(Relation::before("unblocks "), None, "word boundary");
+        assert_eq!(Relation::from_key("depends_on"), Some(Relation::DependsOn));
+    }
+}
