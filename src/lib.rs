@@ -200,7 +200,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
     let repo_url = project.config.repo_url.as_deref();
     let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
-    let cx = rewrite::RewriteContext { index: &index, repo_url };
+    let ref_links = rewrite::RefLinks::new(&checked.harness, index);
+    let cx = rewrite::RewriteContext { index, repo_url, refs: &ref_links };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
     let writer = write::SiteWriter::create(&project.output)?;
     let images = std::sync::Mutex::new(std::collections::BTreeSet::new());
