@@ -208,7 +208,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let input = render::RenderInput {
         harness: &checked.harness,
-        index: &index,
+        graph: &checked.graph,
+        index,
         theme: &theme,
         title: &title,
         repo_url,

@@ -58,12 +58,12 @@ pub struct Graph {
 
 impl Graph {
     /// Edges into `node`.
-    pub fn into(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+    pub fn refs_to(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
         self.incoming.get(&node).into_iter().flatten().map(|&i| &self.edges[i])
     }
 
     /// Edges out of `node`.
-    pub fn out_of(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
+    pub fn refs_from(&self, node: NodeId) -> impl Iterator<Item = &Edge> {
         self.outgoing.get(&node).into_iter().flatten().map(|&i| &self.edges[i])
     }
 }
@@ -243,5 +243,110 @@ impl Resolver<'_> {
                 .help("point at the plan that replaced it, or say `supersedes` if this is the replacement"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Source, SourceKind};
+
+    fn harness(files: &[(&str, &str)]) -> Harness {
+        let sources: Vec<Source> = files
+            .iter()
+            .map(|(path, text)| {
+                let kind = match path.split_once("exec-plans/") {
+                    Some((_, rest)) if rest.contains('/') => SourceKind::Plan {
+                        folder: rest.rsplit_once('/').map(|(f, _)| f.to_string()).unwrap_or_default(),
+                    },
+                    _ if path.ends_with("TECH_DEBT_TRACKER.md") => SourceKind::DebtTracker,
+                    _ if path.starts_with("docs/") => SourceKind::HarnessDoc,
+                    _ if path.ends_with(".md") => SourceKind::RootDoc,
+                    _ => SourceKind::RepoText,
+                };
+                Source { path: path.to_string(), kind, text: (*text).into() }
+            })
+            .collect();
+        crate::parse::parse(&sources, "docs/harness", None).0
+    }
+
+    fn check(files: &[(&str, &str)]) -> (Graph, Vec<(Code, String, u32, u32)>) {
+        let h = harness(files);
+        let idx = crate::link::index(&h);
+        let (g, d) = resolve(&h, &idx);
+        let mut d: Vec<_> = d
+            .into_iter()
+            .map(|d| (d.code, d.path, d.span.map_or(0, |s| s.line), d.span.map_or(0, |s| s.col)))
+            .collect();
+        d.sort();
+        (g, d)
+    }
+
+    const P1: &str = "# EP-001: One\n\n**Status**: active\n";
+    const P2: &str = "# EP-002: Two\n\n**Status**: completed\n";
+
+    #[test]
+    fn unresolved_references_are_errors_with_positions() {
+        let (_, d) = check(&[
+            ("docs/harness/exec-plans/active/001-one.md", "# EP-001: One\n\nSee EP-042 and TD-9.\n"),
+            ("src/main.rs", "fn main() {}\n// See EP-43\n"),
+        ]);
+        assert_eq!(
+            d,
+            [
+                (Code::UnresolvedPlan, "docs/harness/exec-plans/active/001-one.md".into(), 3, 5),
+                (Code::UnresolvedPlan, "src/main.rs".into(), 2, 8),
+                (Code::UnresolvedDebt, "docs/harness/exec-plans/active/001-one.md".into(), 3, 16),
+            ]
+        );
+    }
+
+    #[test]
+    fn moved_plan_paths_resolve_with_a_warning_and_missing_files_are_errors() {
+        let (g, d) = check(&[
+            ("docs/harness/exec-plans/completed/002-two.md", P2),
+            ("AGENTS.md", "Read `docs/harness/exec-plans/active/002-two.md` and [x](docs/harness/nope.md).\n"),
+        ]);
+        assert_eq!(d, [(Code::StalePath, "AGENTS.md".into(), 1, 6), (Code::MissingFile, "AGENTS.md".into(), 1, 54)]);
+        assert_eq!(g.refs_to(NodeId::Plan(0)).count(), 1, "the stale path still counts as a backlink");
+    }
+
+    #[test]
+    fn widths_and_typed_relations_and_backlinks() {
+        let (g, d) = check(&[
+            (
+                "docs/harness/exec-plans/active/001-one.md",
+                "# EP-001: One\n\nThis supersedes EP-0002 and resolves TD-004; see EP-1.\n",
+            ),
+            ("docs/harness/exec-plans/completed/002-two.md", P2),
+            ("docs/harness/TECH_DEBT_TRACKER.md", "| ID | Description |\n|---|---|\n| TD-004 | Slow, see EP-2 |\n"),
+        ]);
+        assert!(d.is_empty(), "{d:?}");
+        let out: Vec<_> = g.refs_from(NodeId::Plan(0)).map(|e| (e.to, e.relation)).collect();
+        assert_eq!(
+            out,
+            [(NodeId::Plan(1), Some(Relation::Supersedes)), (NodeId::Debt(0), Some(Relation::Resolves))],
+            "self-reference dropped"
+        );
+        let into_two: Vec<_> = g.refs_to(NodeId::Plan(1)).map(|e| e.from).collect();
+        assert_eq!(into_two, [NodeId::Plan(0), NodeId::Debt(0)]);
+    }
+
+    #[test]
+    fn live_dependencies_on_abandoned_plans_warn() {
+        let abandoned = "# EP-002: Two\n\n**Status**: abandoned\n";
+        let (_, d) = check(&[
+            (
+                "docs/harness/exec-plans/active/001-one.md",
+                "# EP-001: One\n\n**Status**: active\n\nDepends on EP-002. Opened after EP-002 was dropped.\n",
+            ),
+            ("docs/harness/exec-plans/completed/002-two.md", abandoned),
+        ]);
+        assert_eq!(d, [(Code::AbandonedReference, "docs/harness/exec-plans/active/001-one.md".into(), 5, 12)]);
+        let (_, d) = check(&[
+            ("docs/harness/exec-plans/active/001-one.md", P1),
+            ("docs/harness/exec-plans/completed/002-two.md", abandoned),
+        ]);
+        assert!(d.is_empty());
     }
 }

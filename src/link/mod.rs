@@ -23,6 +23,8 @@ pub const DEBT: &str = "debt/index.html";
 pub const QUALITY: &str = "quality/index.html";
 /// The list of docs.
 pub const DOCS: &str = "docs/index.html";
+/// The relation graph.
+pub const GRAPH: &str = "graph/index.html";
 
 /// Every page URL (relative to the site root, `/`-separated, ending in `index.html`).
 #[derive(Debug, Default, Clone)]
@@ -49,7 +51,15 @@ impl SiteIndex {
             Some((p, f)) => (p, Some(f)),
             None => (target, None),
         };
-        self.by_source.get(path).map(|url| (url.as_str(), fragment))
+        if let Some(url) = self.by_source.get(path) {
+            return Some((url.as_str(), fragment));
+        }
+        // The old path of a plan that moved between state folders (reported as W029): its
+        // number still names it.
+        let stem = path.rsplit('/').next()?.strip_suffix(".md")?;
+        let n = crate::parse::file_number(stem).filter(|_| path.contains("exec-plans/"))?;
+        let &i = self.plan_by_number.get(&n)?;
+        Some((self.plan_urls[i].as_str(), fragment))
     }
 }
 

@@ -25,9 +25,53 @@ pub(crate) fn options() -> Options<'static> {
     o
 }
 
-/// Parses `text` into `arena`.
+/// Parses `text` into `arena`. Backticked repository paths to Markdown files
+/// (`` `docs/harness/exec-plans/active/001-y.md` ``) become links around their code span, so they
+/// are references like any link and the site can make them links too.
 pub(crate) fn parse<'a>(arena: &'a Arena<'a>, text: &str) -> Node<'a> {
-    comrak::parse_document(arena, text, &options())
+    let root = comrak::parse_document(arena, text, &options());
+    link_code_paths(arena, root);
+    root
+}
+
+fn link_code_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
+    let codes: Vec<Node<'a>> = root
+        .descendants()
+        .filter(|n| match &n.data.borrow().value {
+            NodeValue::Code(c) => is_repo_path(&c.literal),
+            _ => false,
+        })
+        .filter(|n| !n.ancestors().skip(1).any(|a| matches!(a.data.borrow().value, NodeValue::Link(_))))
+        .collect();
+    for code in codes {
+        let (literal, pos) = {
+            let ast = code.data.borrow();
+            let NodeValue::Code(c) = &ast.value else { continue };
+            (c.literal.trim().trim_start_matches("./").to_string(), ast.sourcepos)
+        };
+        let link =
+            NodeValue::Link(Box::new(comrak::nodes::NodeLink { url: format!("/{literal}"), title: String::new() }));
+        let node = arena.alloc(comrak::nodes::AstNode::new(std::cell::RefCell::new(
+            comrak::nodes::Ast::new_with_sourcepos(link, pos),
+        )));
+        code.insert_before(node);
+        code.detach();
+        node.append(code);
+    }
+}
+
+/// A code span that names a Markdown file of the repository by path: `docs/x/y.md`, not a
+/// pattern (`exec-plans/{active,completed}/NNN-name.md`), a URL or a command.
+fn is_repo_path(literal: &str) -> bool {
+    let l = literal.trim();
+    let path = l.split('#').next().unwrap_or(l);
+    let placeholder = l.contains(['{', '}', '*', '<', '>', '[', ']', '|', '$']) || l.contains("NNN");
+    l.contains('/')
+        && !l.contains(char::is_whitespace)
+        && !l.contains("://")
+        && !l.starts_with("../")
+        && !placeholder
+        && path.to_ascii_lowercase().ends_with(".md")
 }
 
 /// The span of a node's first line: from its start to its end (or the end of that line).

@@ -2,7 +2,7 @@
 //!
 //! In Markdown: `EP-NNN` / `TD-NNN` in text (bare, bold, as link text; never in code), links to
 //! `.md` files (resolved against the file they are in), and backticked repository paths
-//! (`` `docs/harness/exec-plans/active/001-y.md` ``). In other text files (source code in any
+//! (`` `docs/harness/exec-plans/active/001-y.md` ``, which the parser wraps in links). In other text files (source code in any
 //! language): `EP-NNN` / `TD-NNN` anywhere on a line, with the line kept for context. The text
 //! right before a reference names its relation ("resolves TD-004").
 
@@ -21,7 +21,6 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
         let kind = match &ast.value {
             NodeValue::Text(t) => Kind::Text(t.to_string()),
             NodeValue::Link(l) => Kind::Link(l.url.clone()),
-            NodeValue::Code(c) => Kind::Code(c.literal.clone()),
             NodeValue::CodeBlock(_)
             | NodeValue::HtmlBlock(_)
             | NodeValue::HtmlInline(_)
@@ -57,25 +56,6 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
                 collect(child, from, out);
             }
         }
-        Kind::Code(literal) => {
-            let literal = literal.trim();
-            // `exec-plans/{active,completed}/NNN-name.md` is a pattern, not a path.
-            let placeholder =
-                literal.contains(['{', '}', '*', '<', '>', '[', ']', '|', '$']) || literal.contains("NNN");
-            let looks_like_path = literal.contains('/')
-                && !literal.contains(char::is_whitespace)
-                && !literal.contains("://")
-                && !placeholder
-                && is_markdown_path(literal);
-            if looks_like_path && let Some(path) = resolve("", literal.trim_start_matches("./")) {
-                let len = literal.len() as u32 + 2;
-                out.push(Reference {
-                    target: RefTarget::Path(path),
-                    relation: Relation::before(&preceding(node)),
-                    span: Span { len, ..span },
-                });
-            }
-        }
         Kind::Skip => {}
         Kind::Container => {
             for child in node.children() {
@@ -88,7 +68,6 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
 enum Kind {
     Text(String),
     Link(String),
-    Code(String),
     Skip,
     Container,
 }

@@ -4,11 +4,12 @@
 //! always present (`null` when empty) because Tera 2 errors on undefined variables. HTML fields
 //! (`*_html`) hold rendered, trusted HTML for `| safe`; every other string is escaped by Tera.
 
-use crate::link::SiteIndex;
+use crate::link::{Graph, NodeId, SiteIndex};
 use crate::model::{
     DebtItem, DebtStatusKind, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind,
     StatusKind, Step, StepMarker,
 };
+use crate::render::backlinks::{self, Backlinks, RefLink};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -225,6 +226,10 @@ pub struct PlanView {
     pub prev: Option<Link>,
     /// Next plan by number.
     pub next: Option<Link>,
+    /// What the plan says it resolves, supersedes, depends on.
+    pub relations: Vec<RefLink>,
+    /// Everything that refers to the plan.
+    pub referenced_by: Backlinks,
 }
 
 /// A debt item on the debt page.
@@ -244,8 +249,10 @@ pub struct DebtView {
     pub priority: Option<String>,
     /// `p0`..`p3`, `high`, `medium`, `low`, `critical`: a CSS class.
     pub priority_class: String,
-    /// Plans the item names.
-    pub plans: Vec<Link>,
+    /// Plans linked to the item, in either direction, with the relation when stated.
+    pub plans: Vec<RefLink>,
+    /// Quality domains, docs and code that refer to the item.
+    pub referenced_by: Backlinks,
     /// Other fields.
     pub fields: Vec<NamedValue>,
     /// The heading it sits under.
@@ -403,7 +410,7 @@ fn extra_fields(plan: &Plan) -> Vec<NamedValue> {
 }
 
 /// The plan page's view.
-pub fn plan_view(harness: &Harness, index: &SiteIndex, i: usize, repo_url: Option<&str>) -> PlanView {
+pub fn plan_view(harness: &Harness, index: &SiteIndex, graph: &Graph, i: usize, repo_url: Option<&str>) -> PlanView {
     let plan = &harness.plans[i];
     let summary = plan_summary(plan, &index.plan_urls[i]);
     let link = |j: usize| {
@@ -493,34 +500,29 @@ pub fn plan_view(harness: &Harness, index: &SiteIndex, i: usize, repo_url: Optio
         edit_url,
         prev,
         next,
+        relations: backlinks::relations(harness, index, graph, NodeId::Plan(i)),
+        referenced_by: backlinks::referenced_by(harness, index, graph, NodeId::Plan(i), repo_url),
     }
 }
 
-/// Plans named in a text (`EP-NNN`), as links.
-pub fn plans_named(text: &str, harness: &Harness, index: &SiteIndex) -> Vec<Link> {
-    let mut out: Vec<Link> = Vec::new();
-    for (n, _) in crate::model::ids::find_all(text, "EP") {
-        if let Some(&i) = index.plan_by_number.get(&crate::model::PlanNumber(n))
-            && !out.iter().any(|l| l.url == index.plan_urls[i])
-        {
-            let p = &harness.plans[i];
-            out.push(Link { url: index.plan_urls[i].clone(), label: p.label(), title: p.title.clone() });
-        }
-    }
-    out
-}
-
-/// A debt item's view.
-pub fn debt_view(item: &DebtItem, harness: &Harness, index: &SiteIndex) -> DebtView {
-    let state = match item.status.kind {
+/// A debt state's CSS name.
+pub fn debt_state(kind: DebtStatusKind) -> &'static str {
+    match kind {
         DebtStatusKind::Open => "open",
         DebtStatusKind::InProgress => "in-progress",
         DebtStatusKind::Resolved => "resolved",
         DebtStatusKind::WontFix => "wont-fix",
         DebtStatusKind::Other => "other",
-    };
-    let all_text: String =
-        item.fields.iter().map(|f| f.text.as_str()).chain([item.title.as_str()]).collect::<Vec<_>>().join(" ");
+    }
+}
+
+/// The view of debt item `i`.
+pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, repo_url: Option<&str>) -> DebtView {
+    let item: &DebtItem = &harness.debt.as_ref().expect("debt items come from the tracker").items[i];
+    let state = debt_state(item.status.kind);
+    let mut referenced_by = backlinks::referenced_by(harness, index, graph, NodeId::Debt(i), repo_url);
+    referenced_by.count -= referenced_by.plans.len();
+    referenced_by.plans.clear();
     let shown = |name: &str| {
         let n = name.to_ascii_lowercase();
         !matches!(n.as_str(), "status" | "state" | "priority") && !(item.title == item.field(name).unwrap_or("-"))
@@ -543,7 +545,8 @@ pub fn debt_view(item: &DebtItem, harness: &Harness, index: &SiteIndex) -> DebtV
         status: item.status.raw.clone().unwrap_or_else(|| state.to_string()),
         priority: item.priority.clone(),
         priority_class,
-        plans: plans_named(&all_text, harness, index),
+        plans: backlinks::plans_of_debt(harness, index, graph, i),
+        referenced_by,
         fields: item.fields.iter().filter(|f| shown(&f.name) && !f.text.is_empty()).cloned().collect(),
         group: item.group.clone(),
     }

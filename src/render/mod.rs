@@ -5,7 +5,9 @@
 //! template, and `context.rs` holds the types templates see. Pure: no filesystem, no clock (ages
 //! relative to "now" are computed in the browser, so output is reproducible).
 
+pub mod backlinks;
 pub mod context;
+pub mod graph;
 pub mod theme;
 
 use crate::link::{self, SiteIndex};
@@ -31,6 +33,8 @@ pub struct RenderInput<'a> {
     pub harness: &'a Harness,
     /// Page URLs.
     pub index: &'a SiteIndex,
+    /// The reference graph.
+    pub graph: &'a crate::link::Graph,
     /// Templates and assets.
     pub theme: &'a Theme,
     /// Site title.
@@ -73,13 +77,14 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
     let r = Renderer { input, site };
     (0..h.plans.len()).into_par_iter().try_for_each(|i| sink(r.plan(i)?))?;
     (0..h.docs.len()).into_par_iter().try_for_each(|i| sink(r.doc(i)?))?;
-    (0..6).into_par_iter().try_for_each(|k| {
+    (0..7).into_par_iter().try_for_each(|k| {
         let page = match k {
             0 => r.dashboard(),
             1 => r.plans(),
             2 => r.debt(),
             3 => r.quality(),
             4 => r.docs(),
+            5 => r.graph(),
             _ => r.not_found(),
         }?;
         sink(page)
@@ -131,7 +136,7 @@ impl Renderer<'_> {
 
     fn plan(&self, i: usize) -> anyhow::Result<Page> {
         let h = self.input.harness;
-        let view = context::plan_view(h, self.input.index, i, self.input.repo_url);
+        let view = context::plan_view(h, self.input.index, self.input.graph, i, self.input.repo_url);
         let plan = &h.plans[i];
         let title =
             if plan.number.is_some() { format!("{}: {}", plan.label(), plan.title) } else { plan.title.clone() };
@@ -251,8 +256,10 @@ impl Renderer<'_> {
         let views: Vec<_> = h
             .debt
             .iter()
-            .flat_map(|d| &d.items)
-            .map(|i| (i.status.kind, context::debt_view(i, h, self.input.index)))
+            .flat_map(|d| d.items.iter().enumerate())
+            .map(|(i, item)| {
+                (item.status.kind, context::debt_view(i, h, self.input.index, self.input.graph, self.input.repo_url))
+            })
             .collect();
         let (open, closed): (Vec<_>, Vec<_>) =
             views.into_iter().partition(|(k, _)| !matches!(k, DebtStatusKind::Resolved | DebtStatusKind::WontFix));
@@ -292,6 +299,18 @@ impl Renderer<'_> {
     fn docs(&self) -> anyhow::Result<Page> {
         let docs = self.site.docs.clone();
         self.page("docs.html", link::DOCS, "Docs", "docs", "Harness documents", &docs)
+    }
+
+    fn graph(&self) -> anyhow::Result<Page> {
+        let data = graph::graph_page(self.input.harness, self.input.index, self.input.graph);
+        self.page(
+            "graph.html",
+            link::GRAPH,
+            "Relations",
+            "graph",
+            "How plans and debt items refer to each other",
+            &data,
+        )
     }
 
     fn not_found(&self) -> anyhow::Result<Page> {

@@ -21,6 +21,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("quality.html", include_str!("../../themes/default/templates/quality.html")),
     ("doc.html", include_str!("../../themes/default/templates/doc.html")),
     ("docs.html", include_str!("../../themes/default/templates/docs.html")),
+    ("graph.html", include_str!("../../themes/default/templates/graph.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
 ];
 

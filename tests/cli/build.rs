@@ -50,6 +50,7 @@ fn every_page_of_the_contract_exists() {
         "docs/INDEX/index.html",
         "docs/ARCHITECTURE_NOTES/index.html",
         "docs/AGENTS/index.html",
+        "graph/index.html",
     ]
     .map(String::from)
     .to_vec();

@@ -1,0 +1,154 @@
+//! "Referenced by" panels and typed relations, from the reference graph.
+
+use crate::link::{Graph, NodeId, SiteIndex};
+use crate::model::Harness;
+use serde::Serialize;
+
+/// A link to something that refers (or is referred to), with the relation the text states.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct RefLink {
+    /// Root-relative URL.
+    pub url: String,
+    /// `EP-008`, `TD-004`, a domain or doc name.
+    pub label: String,
+    /// The title of what it is.
+    pub title: String,
+    /// `resolves`, `supersedes`... when the text says so.
+    pub relation: Option<&'static str>,
+    /// `active`, `completed`, `open`...: a CSS class.
+    pub state: &'static str,
+}
+
+/// A reference from a repository file: where it is and what the line says.
+#[derive(Serialize, Clone, Debug)]
+pub struct CodeRef {
+    /// File path relative to the root.
+    pub path: String,
+    /// 1-based line.
+    pub line: u32,
+    /// The file at that line on `repo_url`, when set.
+    pub url: Option<String>,
+    /// The line's text, trimmed.
+    pub text: String,
+}
+
+/// Everything that refers to one plan or debt item, grouped by kind.
+#[derive(Serialize, Clone, Debug, Default)]
+pub struct Backlinks {
+    /// Plans.
+    pub plans: Vec<RefLink>,
+    /// Debt items.
+    pub debt: Vec<RefLink>,
+    /// Quality domains.
+    pub quality: Vec<RefLink>,
+    /// Harness docs, AGENTS.md, PLANS.md.
+    pub docs: Vec<RefLink>,
+    /// Source files and other repository Markdown, by line.
+    pub code: Vec<CodeRef>,
+    /// How many in all.
+    pub count: usize,
+}
+
+/// What a node is, as a link.
+pub fn node_link(h: &Harness, idx: &SiteIndex, node: NodeId) -> Option<RefLink> {
+    let link = |url: String, label: String, title: String, state: &'static str| RefLink {
+        url,
+        label,
+        title,
+        relation: None,
+        state,
+    };
+    Some(match node {
+        NodeId::Plan(i) => {
+            let p = &h.plans[i];
+            link(idx.plan_urls[i].clone(), p.label(), p.title.clone(), p.state().as_str())
+        }
+        NodeId::Debt(i) => {
+            let item = &h.debt.as_ref()?.items[i];
+            let label = item.id.map_or_else(|| item.anchor.clone(), |id| id.to_string());
+            let state = crate::render::context::debt_state(item.status.kind);
+            link(format!("{}#{}", crate::link::DEBT, item.anchor), label, item.title.clone(), state)
+        }
+        NodeId::Quality(i) => {
+            let d = &h.quality.as_ref()?.domains[i];
+            link(format!("{}#{}", crate::link::QUALITY, d.anchor), d.name.clone(), d.name.clone(), "other")
+        }
+        NodeId::Doc(i) => {
+            let d = &h.docs[i];
+            link(idx.doc_urls[i].clone(), d.title.clone(), d.path.clone(), "other")
+        }
+        NodeId::Tracker => link(crate::link::DEBT.to_string(), "Tech debt tracker".into(), String::new(), "other"),
+        NodeId::QualityDoc => link(crate::link::QUALITY.to_string(), "Quality score".into(), String::new(), "other"),
+        NodeId::File(_) => return None,
+    })
+}
+
+/// Everything that refers to `node`.
+pub fn referenced_by(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId, repo_url: Option<&str>) -> Backlinks {
+    let mut b = Backlinks::default();
+    for e in graph.refs_to(node) {
+        if let NodeId::File(f) = e.from {
+            let m = &h.mentions[f];
+            let text =
+                m.refs.iter().position(|r| r.span == e.span).and_then(|k| m.lines.get(k)).cloned().unwrap_or_default();
+            let url = repo_url.map(|r| format!("{}/blob/HEAD/{}#L{}", r.trim_end_matches('/'), m.path, e.span.line));
+            if !b.code.iter().any(|c| c.path == m.path && c.line == e.span.line) {
+                b.code.push(CodeRef { path: m.path.clone(), line: e.span.line, url, text });
+            }
+            continue;
+        }
+        let Some(mut link) = node_link(h, idx, e.from) else { continue };
+        link.relation = e.relation.map(|r| r.label());
+        let list = match e.from {
+            NodeId::Plan(_) => &mut b.plans,
+            NodeId::Debt(_) => &mut b.debt,
+            NodeId::Quality(_) => &mut b.quality,
+            _ => &mut b.docs,
+        };
+        match list.iter_mut().find(|l| l.url == link.url) {
+            // One entry per referrer; keep the relation when any mention states one.
+            Some(existing) => existing.relation = existing.relation.or(link.relation),
+            None => list.push(link),
+        }
+    }
+    b.count = b.plans.len() + b.debt.len() + b.quality.len() + b.docs.len() + b.code.len();
+    b
+}
+
+/// The relations `node` states about plans and debt items ("resolves TD-004"), one per target.
+pub fn relations(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId) -> Vec<RefLink> {
+    let mut out: Vec<RefLink> = Vec::new();
+    for e in graph.refs_from(node) {
+        let Some(relation) = e.relation else { continue };
+        if !matches!(e.to, NodeId::Plan(_) | NodeId::Debt(_)) {
+            continue;
+        }
+        let Some(mut link) = node_link(h, idx, e.to) else { continue };
+        link.relation = Some(relation.label());
+        if !out.iter().any(|l| l.url == link.url && l.relation == link.relation) {
+            out.push(link);
+        }
+    }
+    out
+}
+
+/// Plans linked to a debt item in either direction, with the relation when stated.
+pub fn plans_of_debt(h: &Harness, idx: &SiteIndex, graph: &Graph, item: usize) -> Vec<RefLink> {
+    let node = NodeId::Debt(item);
+    let mut out: Vec<RefLink> = Vec::new();
+    let edges =
+        graph.refs_from(node).map(|e| (e.to, e.relation)).chain(graph.refs_to(node).map(|e| (e.from, e.relation)));
+    for (other, relation) in edges {
+        if !matches!(other, NodeId::Plan(_)) {
+            continue;
+        }
+        let Some(mut link) = node_link(h, idx, other) else { continue };
+        link.relation = relation.map(|r| r.label());
+        match out.iter_mut().find(|l| l.url == link.url) {
+            Some(existing) => existing.relation = existing.relation.or(link.relation),
+            None => out.push(link),
+        }
+    }
+    out.sort_by(|a, b| a.label.cmp(&b.label));
+    out
+}
