@@ -9,14 +9,15 @@
 //! - content headings get anchors (`id` on an inner link, GitHub's pattern), unique among the
 //!   page's headings;
 //! - external links are marked (`class="external"`, `rel="external noopener noreferrer"`);
-//! - `EP-NNN` and `TD-NNN` in the page's text become links to the plan or debt item, with a
-//!   title saying what it is (never inside `<a>`, `<code>`, `<pre>`; unknown ones are marked).
+//! - `planbook-ref:EP-NNN` links (parse marks `EP-NNN` / `TD-NNN` written in text, never in code)
+//!   point at the plan or debt item, with a title saying what it is; unknown ones become marked
+//!   text, and a plan's own page does not link to itself.
 //!
 //! Pure: returns the new HTML and the repository files the page needs copied.
 
 use crate::link::SiteIndex;
 use lol_html::html_content::ContentType;
-use lol_html::{RewriteStrSettings, doc_text, element, rewrite_str, text};
+use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
@@ -80,16 +81,8 @@ impl RefLinks {
     }
 }
 
-/// Elements whose text is never linkified.
-const NO_LINKS: &str = "a, code, pre, script, style, textarea, title, svg, kbd, samp";
-
-/// Text-node state shared by the handlers of one page.
-#[derive(Default)]
-struct TextState {
-    in_main: bool,
-    no_links: u32,
-    pending: String,
-}
+/// The scheme parse gives `EP-NNN` / `TD-NNN` written in text.
+const REF: &str = "planbook-ref:";
 
 /// The rewritten page and the repository images it shows.
 #[derive(Debug)]
@@ -106,39 +99,9 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
     let images = RefCell::new(BTreeSet::new());
     let ids: Rc<RefCell<HashSet<String>>> = Rc::default();
     let heading_text: Rc<RefCell<Option<String>>> = Rc::default();
-    let text_state: Rc<RefCell<TextState>> = Rc::default();
-    let has_ids = html.contains("EP-") || html.contains("TD-");
     let out = rewrite_str(
         html,
         RewriteStrSettings::new()
-            .append_element_content_handler(element!("main", |el| {
-                text_state.borrow_mut().in_main = has_ids;
-                let state = text_state.clone();
-                if let Some(handlers) = el.end_tag_handlers() {
-                    handlers.push(lol_html::end_tag!(move |_end| {
-                        state.borrow_mut().in_main = false;
-                        Ok(())
-                    }));
-                }
-                Ok(())
-            }))
-            .append_element_content_handler(element!(NO_LINKS, |el| {
-                if !has_ids {
-                    return Ok(());
-                }
-                text_state.borrow_mut().no_links += 1;
-                let state = text_state.clone();
-                if let Some(handlers) = el.end_tag_handlers() {
-                    handlers.push(lol_html::end_tag!(move |_end| {
-                        let mut s = state.borrow_mut();
-                        s.no_links = s.no_links.saturating_sub(1);
-                        Ok(())
-                    }));
-                }
-                Ok(())
-            }))
-            // Only headings are checked for ids already taken: matching `[id]` on every element
-            // made lol_html parse every attribute of every tag (a third of the rewrite's time).
             .append_element_content_handler(element!("h1[id], h2[id], h3[id], h4[id], h5[id], h6[id]", |el| {
                 if let Some(id) = el.get_attribute("id") {
                     ids.borrow_mut().insert(id);
@@ -147,7 +110,9 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
             }))
             .append_element_content_handler(element!("a[href]", |el| {
                 let href = el.get_attribute("href").unwrap_or_default();
-                if let Some(target) = href.strip_prefix(SOURCE) {
+                if let Some(id) = href.strip_prefix(REF) {
+                    point_reference(el, id, page_url, &root, cx.refs)?;
+                } else if let Some(target) = href.strip_prefix(SOURCE) {
                     match cx.index.page_for(target) {
                         Some((url, fragment)) => {
                             let mut new = format!("{root}{}", encode_path(url));
@@ -213,72 +178,42 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                 }
                 Ok(())
             }))
-            .append_document_content_handler(doc_text!(|chunk| {
-                let mut st = text_state.borrow_mut();
-                if !st.in_main || st.no_links > 0 {
-                    return Ok(());
-                }
-                // A text node may come in several chunks and an ID may straddle two: collect
-                // the node, then rewrite it whole.
-                if !chunk.last_in_text_node() {
-                    st.pending.push_str(chunk.as_str());
-                    chunk.remove();
-                    return Ok(());
-                }
-                let had_pending = !st.pending.is_empty();
-                let mut text = std::mem::take(&mut st.pending);
-                text.push_str(chunk.as_str());
-                match linkify(&text, page_url, &root, cx.refs) {
-                    Some(linked) => chunk.replace(&linked, ContentType::Html),
-                    None if had_pending => chunk.replace(&text, ContentType::Html),
-                    None => {}
-                }
-                Ok(())
-            })),
     )?;
     Ok(Rewritten { html: out, images: images.into_inner() })
 }
 
-/// `text` (raw HTML text, entities still encoded) with every `EP-NNN` / `TD-NNN` made a link;
-/// `None` when it has none.
-fn linkify(text: &str, page_url: &str, root: &str, refs: &RefLinks) -> Option<String> {
-    let mut found: Vec<(usize, usize, Option<&(String, String)>, &str)> = Vec::new();
-    for (prefix, map, kind) in [("EP", &refs.plans, "plan"), ("TD", &refs.debt, "debt")] {
-        for (n, at) in crate::model::ids::find_all(text, prefix) {
-            let len = prefix.len() + 1 + text[at + prefix.len() + 1..].bytes().take_while(u8::is_ascii_digit).count();
-            found.push((at, len, map.get(&n), kind));
+/// Points a `planbook-ref:` link at its plan or debt item.
+fn point_reference(
+    el: &mut lol_html::html_content::Element<'_, '_>,
+    id: &str,
+    page_url: &str,
+    root: &str,
+    refs: &RefLinks,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let (target, kind) = match (crate::model::PlanNumber::parse(id), crate::model::DebtId::parse(id)) {
+        (Some(n), _) => (refs.plans.get(&n.0), "plan"),
+        (_, Some(d)) => (refs.debt.get(&d.0), "debt"),
+        _ => (None, "plan"),
+    };
+    match target {
+        // A plan's own page does not link to itself.
+        Some((url, _)) if kind == "plan" && url == page_url => el.remove_and_keep_content(),
+        Some((url, title)) => {
+            let (path, fragment) = url.split_once('#').map_or((url.as_str(), ""), |(p, f)| (p, f));
+            let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
+            el.set_attribute("href", &format!("{root}{}{hash}", encode_path(path)))?;
+            el.set_attribute("class", &format!("ref ref-{kind}"))?;
+            el.set_attribute("title", title)?;
+        }
+        None => {
+            el.set_tag_name("span")?;
+            el.remove_attribute("href");
+            el.set_attribute("class", "ref-unresolved")?;
+            let what = if kind == "plan" { "plan" } else { "debt item" };
+            el.set_attribute("title", &format!("no {what} {id} in this harness"))?;
         }
     }
-    if found.is_empty() {
-        return None;
-    }
-    found.sort_by_key(|f| f.0);
-    let mut out = String::with_capacity(text.len() + found.len() * 96);
-    let mut last = 0;
-    for (at, len, target, kind) in found {
-        out.push_str(&text[last..at]);
-        let id = &text[at..at + len];
-        match target {
-            // A plan's own page does not link to itself.
-            Some((url, _)) if url.split('#').next() == Some(page_url) && kind == "plan" => out.push_str(id),
-            Some((url, title)) => {
-                let (path, fragment) = url.split_once('#').map_or((url.as_str(), ""), |(p, f)| (p, f));
-                let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
-                out.push_str(&format!(
-                    "<a class=\"ref ref-{kind}\" href=\"{root}{}{hash}\" title=\"{}\">{id}</a>",
-                    encode_path(path),
-                    crate::render::escape(title)
-                ));
-            }
-            None => out.push_str(&format!(
-                "<span class=\"ref-unresolved\" title=\"no {} {id} in this harness\">{id}</span>",
-                if kind == "plan" { "plan" } else { "debt item" }
-            )),
-        }
-        last = at + len;
-    }
-    out.push_str(&text[last..]);
-    Some(out)
+    Ok(())
 }
 
 fn mark_external(el: &mut lol_html::html_content::Element<'_, '_>) -> Result<(), lol_html::errors::AttributeNameError> {
@@ -362,23 +297,20 @@ mod tests {
     }
 
     #[test]
-    fn ids_in_text_become_links_except_in_code_links_and_self() {
+    fn reference_links_point_at_plans_and_debt_items() {
         let out = run(
-            "<main><p>See EP-3, EP-009 and TD-007; EP-042 is gone.</p><code>EP-3</code><pre>TD-007</pre><a href=\"#x\">EP-3</a></main><p>EP-3</p>",
+            r#"<p>See <a href="planbook-ref:EP-3">EP-3</a>, <a href="planbook-ref:EP-009">EP-009</a> and <a href="planbook-ref:TD-007">TD-007</a>; <a href="planbook-ref:EP-042">EP-042</a> is gone.</p><code>EP-3</code>"#,
             None,
         );
         let html = out.html;
-        assert!(html.contains(r#"<a class="ref ref-plan" href="../../plans/003-x/index.html" title="EP-003: X &quot;quoted&quot; (completed)">EP-3</a>"#), "{html}");
-        assert!(html.contains(" EP-009 and"), "no link to the page itself: {html}");
+        assert!(html.contains(r#"<a href="../../plans/003-x/index.html" class="ref ref-plan" title="EP-003: X &quot;quoted&quot; (completed)">EP-3</a>"#), "{html}");
+        assert!(html.contains(", EP-009 and"), "no link to the page itself: {html}");
         assert!(html.contains(r#"href="../../debt/index.html#td-007""#), "{html}");
         assert!(
             html.contains(r#"<span class="ref-unresolved" title="no plan EP-042 in this harness">EP-042</span>"#),
             "{html}"
         );
-        assert!(
-            html.contains("<code>EP-3</code><pre>TD-007</pre><a href=\"#x\">EP-3</a></main><p>EP-3</p>"),
-            "untouched: {html}"
-        );
+        assert!(html.contains("<code>EP-3</code>"), "untouched: {html}");
     }
 
     #[test]

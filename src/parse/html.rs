@@ -42,7 +42,7 @@ impl HtmlOptions {
             let mut b = ammonia::Builder::default();
             b.add_generic_attributes(["class", "id"]);
             b.link_rel(None);
-            b.add_url_schemes([SOURCE_SCHEME.trim_end_matches(':')]);
+            b.add_url_schemes([SOURCE_SCHEME, crate::parse::markdown::REF_SCHEME].map(|s| s.trim_end_matches(':')));
             b
         });
         HtmlOptions { comrak, highlighter: Highlighter::new(), sanitizer }

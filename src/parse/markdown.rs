@@ -25,13 +25,81 @@ pub(crate) fn options() -> Options<'static> {
     o
 }
 
-/// Parses `text` into `arena`. Backticked repository paths to Markdown files
-/// (`` `docs/harness/exec-plans/active/001-y.md` ``) become links around their code span, so they
-/// are references like any link and the site can make them links too.
+/// The scheme of the links `parse` wraps around `EP-NNN` / `TD-NNN` in text
+/// (`planbook-ref:EP-009`): the rewrite stage points them at the plan or debt item.
+pub const REF_SCHEME: &str = "planbook-ref:";
+
+/// Parses `text` into `arena`, then marks references in the AST: backticked repository paths to
+/// Markdown files (`` `docs/harness/exec-plans/active/001-y.md` ``) become links around their code
+/// span, and `EP-NNN` / `TD-NNN` in text (never in code or inside a link) become `planbook-ref:`
+/// links. References are then links like any other, for the reference graph and for the site.
 pub(crate) fn parse<'a>(arena: &'a Arena<'a>, text: &str) -> Node<'a> {
     let root = comrak::parse_document(arena, text, &options());
     link_code_paths(arena, root);
+    link_ids(arena, root);
     root
+}
+
+fn new_node<'a>(arena: &'a Arena<'a>, value: NodeValue, pos: comrak::nodes::Sourcepos) -> Node<'a> {
+    arena
+        .alloc(comrak::nodes::AstNode::new(std::cell::RefCell::new(comrak::nodes::Ast::new_with_sourcepos(value, pos))))
+}
+
+fn link_ids<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
+    let texts: Vec<Node<'a>> = root
+        .descendants()
+        .filter(|n| match &n.data.borrow().value {
+            NodeValue::Text(t) => t.contains("EP-") || t.contains("TD-"),
+            _ => false,
+        })
+        .filter(|n| {
+            !n.ancestors().skip(1).any(|a| matches!(a.data.borrow().value, NodeValue::Link(_) | NodeValue::Image(_)))
+        })
+        .collect();
+    for node in texts {
+        let (text, pos) = {
+            let ast = node.data.borrow();
+            let NodeValue::Text(t) = &ast.value else { continue };
+            (t.to_string(), ast.sourcepos)
+        };
+        let mut ids: Vec<(usize, usize)> = Vec::new();
+        for prefix in ["EP", "TD"] {
+            for (_, at) in crate::model::ids::find_all(&text, prefix) {
+                let len =
+                    prefix.len() + 1 + text[at + prefix.len() + 1..].bytes().take_while(u8::is_ascii_digit).count();
+                ids.push((at, len));
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        ids.sort();
+        let at_col = |offset: usize| {
+            let mut p = pos;
+            p.start.column += offset;
+            p.end = p.start;
+            p
+        };
+        let mut last = 0;
+        for (at, len) in ids {
+            if at > last {
+                node.insert_before(new_node(arena, NodeValue::Text(text[last..at].to_string().into()), at_col(last)));
+            }
+            let id = &text[at..at + len];
+            let url = format!("{REF_SCHEME}{id}");
+            let mut span = at_col(at);
+            span.end.column += len - 1;
+            let link =
+                new_node(arena, NodeValue::Link(Box::new(comrak::nodes::NodeLink { url, title: String::new() })), span);
+            link.append(new_node(arena, NodeValue::Text(id.to_string().into()), span));
+            node.insert_before(link);
+            last = at + len;
+        }
+        if last < text.len() {
+            node.insert_before(new_node(arena, NodeValue::Text(text[last..].to_string().into()), at_col(last)));
+        }
+        node.detach();
+    }
 }
 
 fn link_code_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
@@ -51,9 +119,7 @@ fn link_code_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
         };
         let link =
             NodeValue::Link(Box::new(comrak::nodes::NodeLink { url: format!("/{literal}"), title: String::new() }));
-        let node = arena.alloc(comrak::nodes::AstNode::new(std::cell::RefCell::new(
-            comrak::nodes::Ast::new_with_sourcepos(link, pos),
-        )));
+        let node = new_node(arena, link, pos);
         code.insert_before(node);
         code.detach();
         node.append(code);

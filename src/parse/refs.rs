@@ -44,6 +44,19 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
                 }
             }
         }
+        Kind::Link(url) if url.starts_with(crate::parse::markdown::REF_SCHEME) => {
+            // `EP-NNN` / `TD-NNN` the parser marked as a link.
+            let id = &url[crate::parse::markdown::REF_SCHEME.len()..];
+            let target = match (crate::model::PlanNumber::parse(id), DebtId::parse(id)) {
+                (Some(n), _) => Some(RefTarget::Plan(n)),
+                (_, Some(d)) => Some(RefTarget::Debt(d)),
+                _ => None,
+            };
+            if let Some(target) = target {
+                let relation = Relation::before(&preceding(node));
+                out.push(Reference { target, relation, span: Span { len: id.len() as u32, ..span } });
+            }
+        }
         Kind::Link(url) => {
             if let Some(path) = resolve(from, &url).filter(|p| is_markdown_path(p)) {
                 out.push(Reference {

@@ -152,3 +152,12 @@ pub fn plans_of_debt(h: &Harness, idx: &SiteIndex, graph: &Graph, item: usize) -
     out.sort_by(|a, b| a.label.cmp(&b.label));
     out
 }
+
+/// At most `max` links, those with a stated relation first; and how many were left out.
+pub fn capped(mut links: Vec<RefLink>, max: usize) -> (Vec<RefLink>, usize) {
+    links.sort_by_key(|l| l.relation.is_none());
+    let more = links.len().saturating_sub(max);
+    links.truncate(max);
+    links.sort_by(|a, b| a.label.cmp(&b.label));
+    (links, more)
+}

@@ -249,8 +249,11 @@ pub struct DebtView {
     pub priority: Option<String>,
     /// `p0`..`p3`, `high`, `medium`, `low`, `critical`: a CSS class.
     pub priority_class: String,
-    /// Plans linked to the item, in either direction, with the relation when stated.
+    /// Plans linked to the item, in either direction, with the relation when stated (at most
+    /// `MAX_PLANS_PER_ITEM`, stated relations first).
     pub plans: Vec<RefLink>,
+    /// Plans left out of `plans`.
+    pub more_plans: usize,
     /// Quality domains, docs and code that refer to the item.
     pub referenced_by: Backlinks,
     /// Other fields.
@@ -505,6 +508,9 @@ pub fn plan_view(harness: &Harness, index: &SiteIndex, graph: &Graph, i: usize, 
     }
 }
 
+/// Plans listed in a debt item's row.
+pub const MAX_PLANS_PER_ITEM: usize = 20;
+
 /// A debt state's CSS name.
 pub fn debt_state(kind: DebtStatusKind) -> &'static str {
     match kind {
@@ -520,6 +526,7 @@ pub fn debt_state(kind: DebtStatusKind) -> &'static str {
 pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, repo_url: Option<&str>) -> DebtView {
     let item: &DebtItem = &harness.debt.as_ref().expect("debt items come from the tracker").items[i];
     let state = debt_state(item.status.kind);
+    let (plans, more_plans) = backlinks::capped(backlinks::plans_of_debt(harness, index, graph, i), MAX_PLANS_PER_ITEM);
     let mut referenced_by = backlinks::referenced_by(harness, index, graph, NodeId::Debt(i), repo_url);
     referenced_by.count -= referenced_by.plans.len();
     referenced_by.plans.clear();
@@ -545,7 +552,8 @@ pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, 
         status: item.status.raw.clone().unwrap_or_else(|| state.to_string()),
         priority: item.priority.clone(),
         priority_class,
-        plans: backlinks::plans_of_debt(harness, index, graph, i),
+        plans,
+        more_plans,
         referenced_by,
         fields: item.fields.iter().filter(|f| shown(&f.name) && !f.text.is_empty()).cloned().collect(),
         group: item.group.clone(),

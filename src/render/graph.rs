@@ -45,8 +45,10 @@ pub struct GraphPage {
     pub shown: usize,
     /// Nodes with a relation.
     pub total: usize,
-    /// Every relation between plans and debt items.
+    /// The relations between the nodes drawn.
     pub edges: Vec<EdgeRow>,
+    /// Relations between plans and debt items in all.
+    pub total_edges: usize,
 }
 
 fn column(h: &Harness, node: NodeId) -> usize {
@@ -147,11 +149,14 @@ pub fn graph_page(h: &Harness, idx: &SiteIndex, graph: &Graph) -> GraphPage {
         );
     }
     svg.push_str("</svg>");
+    // The table lists the relations of the nodes drawn: at 10,000 plans every relation would be a
+    // page of tens of megabytes, and each plan page lists its own relations anyway.
     let edges = pairs
         .iter()
+        .filter(|((a, b), _)| pos.contains_key(a) && pos.contains_key(b))
         .filter_map(|(&(a, b), (label, at))| {
             Some(EdgeRow { from: node_link(h, idx, a)?, relation: label, to: node_link(h, idx, b)?, at: at.clone() })
         })
         .collect();
-    GraphPage { svg, shown, total, edges }
+    GraphPage { svg, shown, total, edges, total_edges: pairs.len() }
 }

@@ -41,10 +41,10 @@ fn every_reference_in_the_example_is_a_link() {
 fn references_link_with_a_hover_title() {
     let html = page("plans/009-garbage-collection/index.html");
     assert!(
-        html.contains(r#"<a class="ref ref-plan" href="../../plans/001-storage-backend-trait/index.html" title="EP-001: Storage Backend Trait (completed)">EP-001</a>"#),
+        html.contains(r#"<a href="../../plans/001-storage-backend-trait/index.html" class="ref ref-plan" title="EP-001: Storage Backend Trait (completed)">EP-001</a>"#),
         "{html}"
     );
-    assert!(html.contains(r#"href="../../debt/index.html#td-006" title="TD-006: "#));
+    assert!(html.contains(r#"href="../../debt/index.html#td-006" class="ref ref-debt" title="TD-006: "#));
     let agents = page("docs/AGENTS/index.html");
     assert!(agents.contains(r#"href="../../plans/009-garbage-collection/index.html""#), "backticked path linked");
     assert!(agents.contains(r#"href="../../plans/004-resumable-uploads/index.html""#), "stale path resolved by number");
