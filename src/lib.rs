@@ -216,6 +216,10 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         base_url,
     };
     render::render(&input, &|page| {
+        if !page.url.ends_with(".html") {
+            // The feed: XML written as rendered.
+            return writer.write(&page.url, write::Contents::Bytes(page.html.as_bytes()));
+        }
         let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
         drop(page.html);
         writer.write(&page.url, write::Contents::Bytes(rewritten.html.as_bytes()))?;

@@ -25,6 +25,18 @@ pub const QUALITY: &str = "quality/index.html";
 pub const DOCS: &str = "docs/index.html";
 /// The relation graph.
 pub const GRAPH: &str = "graph/index.html";
+/// The decision timeline (first page).
+pub const TIMELINE: &str = "timeline/index.html";
+/// Undated decisions.
+pub const TIMELINE_UNDATED: &str = "timeline/undated/index.html";
+/// The retrospective archive (first page).
+pub const RETROSPECTIVES: &str = "retrospectives/index.html";
+/// The lessons list (first page).
+pub const LESSONS: &str = "retrospectives/lessons/index.html";
+/// Charts.
+pub const CHARTS: &str = "charts/index.html";
+/// The Atom feed.
+pub const FEED: &str = "feed.xml";
 
 /// Every page URL (relative to the site root, `/`-separated, ending in `index.html`).
 #[derive(Debug, Default, Clone)]

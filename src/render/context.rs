@@ -230,6 +230,10 @@ pub struct PlanView {
     pub relations: Vec<RefLink>,
     /// Everything that refers to the plan.
     pub referenced_by: Backlinks,
+    /// The plan's life: Created, decisions, steps marked in decisions, the end.
+    pub life: Vec<crate::render::timeline::LifeEvent>,
+    /// The same as a strip of dots (SVG), empty when there is nothing to draw.
+    pub life_svg: String,
 }
 
 /// A debt item on the debt page.
@@ -413,7 +417,14 @@ fn extra_fields(plan: &Plan) -> Vec<NamedValue> {
 }
 
 /// The plan page's view.
-pub fn plan_view(harness: &Harness, index: &SiteIndex, graph: &Graph, i: usize, repo_url: Option<&str>) -> PlanView {
+pub fn plan_view(
+    harness: &Harness,
+    index: &SiteIndex,
+    graph: &Graph,
+    i: usize,
+    repo_url: Option<&str>,
+    newest: Option<jiff::civil::Date>,
+) -> PlanView {
     let plan = &harness.plans[i];
     let summary = plan_summary(plan, &index.plan_urls[i]);
     let link = |j: usize| {
@@ -434,17 +445,25 @@ pub fn plan_view(harness: &Harness, index: &SiteIndex, graph: &Graph, i: usize, 
                 SectionKind::Retrospective => "retrospective",
                 _ => "html",
             };
-            // Only the first section of each structured kind shows the structured view.
+            // Only the first section of each structured kind shows the structured view, under a
+            // fixed anchor other pages link to (`#retrospective`, `#decision-log`).
             let view = if structured != "html" && seen.insert(structured) { structured } else { "html" };
+            let anchor = match view {
+                "steps" => "steps".to_string(),
+                "decisions" => "decision-log".to_string(),
+                "retrospective" => "retrospective".to_string(),
+                _ => crate::slug::slugify(&s.title),
+            };
             SectionView {
                 view,
                 title: s.title.clone(),
-                anchor: crate::slug::unique(crate::slug::slugify(&s.title), &mut anchors),
+                anchor: crate::slug::unique(anchor, &mut anchors),
                 html: s.html.clone(),
                 has_extra: s.has_extra,
             }
         })
         .collect();
+    let life = crate::render::timeline::life(plan);
     let retrospective = plan.retrospective.as_ref().map(|r| {
         let part = |p: RetroPart| r.part(p).map(|e| e.html.clone()).collect();
         RetroView {
@@ -503,6 +522,8 @@ pub fn plan_view(harness: &Harness, index: &SiteIndex, graph: &Graph, i: usize, 
         edit_url,
         prev,
         next,
+        life_svg: crate::render::charts::life_strip(&life, newest),
+        life,
         relations: backlinks::relations(harness, index, graph, NodeId::Plan(i)),
         referenced_by: backlinks::referenced_by(harness, index, graph, NodeId::Plan(i), repo_url),
     }

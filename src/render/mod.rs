@@ -5,10 +5,14 @@
 //! template, and `context.rs` holds the types templates see. Pure: no filesystem, no clock (ages
 //! relative to "now" are computed in the browser, so output is reproducible).
 
+pub mod archive;
 pub mod backlinks;
+pub mod charts;
 pub mod context;
+pub mod feed;
 pub mod graph;
 pub mod theme;
+pub mod timeline;
 
 use crate::link::{self, SiteIndex};
 use crate::model::{DebtStatusKind, Harness, StatusKind};
@@ -74,10 +78,20 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
         base_url: input.base_url.map(|b| format!("{}/", b.trim_end_matches('/'))),
         generator: format!("planbook {}", env!("CARGO_PKG_VERSION")),
     };
-    let r = Renderer { input, site };
+    let r = Renderer { input, site, newest: newest_date(h) };
     (0..h.plans.len()).into_par_iter().try_for_each(|i| sink(r.plan(i)?))?;
     (0..h.docs.len()).into_par_iter().try_for_each(|i| sink(r.doc(i)?))?;
-    (0..7).into_par_iter().try_for_each(|k| {
+    // Listings built once, rendered page by page.
+    let (dated, undated) = timeline::entries(h, idx);
+    let timeline_pages = timeline::pages(&dated, undated.len());
+    timeline_pages.par_iter().try_for_each(|p| sink(r.timeline(p)?))?;
+    let (archive_pages, lesson_pages) = archive::build(h, idx);
+    archive_pages.par_iter().try_for_each(|p| sink(r.archive(p)?))?;
+    lesson_pages.par_iter().try_for_each(|p| sink(r.lessons(p)?))?;
+    if !undated.is_empty() {
+        sink(r.undated(&undated)?)?;
+    }
+    (0..9).into_par_iter().try_for_each(|k| {
         let page = match k {
             0 => r.dashboard(),
             1 => r.plans(),
@@ -85,15 +99,33 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
             3 => r.quality(),
             4 => r.docs(),
             5 => r.graph(),
+            6 => r.charts(),
+            7 => Ok(r.feed()),
             _ => r.not_found(),
         }?;
         sink(page)
     })
 }
 
+/// The newest date written anywhere in the plans: "now" for everything that needs one, so a
+/// build does not depend on when it ran.
+pub fn newest_date(h: &Harness) -> Option<jiff::civil::Date> {
+    h.plans
+        .iter()
+        .flat_map(|p| {
+            [p.created.as_ref(), p.completed.as_ref()]
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.date)
+                .chain(p.decisions.iter().filter_map(|d| d.date))
+        })
+        .max()
+}
+
 struct Renderer<'a> {
     input: &'a RenderInput<'a>,
     site: SiteView,
+    newest: Option<jiff::civil::Date>,
 }
 
 impl Renderer<'_> {
@@ -136,7 +168,7 @@ impl Renderer<'_> {
 
     fn plan(&self, i: usize) -> anyhow::Result<Page> {
         let h = self.input.harness;
-        let view = context::plan_view(h, self.input.index, self.input.graph, i, self.input.repo_url);
+        let view = context::plan_view(h, self.input.index, self.input.graph, i, self.input.repo_url, self.newest);
         let plan = &h.plans[i];
         let title =
             if plan.number.is_some() { format!("{}: {}", plan.label(), plan.title) } else { plan.title.clone() };
@@ -182,17 +214,7 @@ impl Renderer<'_> {
         completed.sort_by(|a, b| b.completed.cmp(&a.completed));
         // "This quarter" is the quarter of the newest date in the harness, so the page does not
         // depend on when it was built; the browser updates it to today's quarter.
-        let newest = h
-            .plans
-            .iter()
-            .flat_map(|p| {
-                [p.created.as_ref(), p.completed.as_ref()]
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|d| d.date)
-                    .chain(p.decisions.iter().filter_map(|d| d.date))
-            })
-            .max();
+        let newest = self.newest;
         let quarter_of = |d: jiff::civil::Date| (d.year(), (d.month() - 1) / 3 + 1);
         let quarter = newest.map(quarter_of);
         let completed_in_quarter = h
@@ -311,6 +333,68 @@ impl Renderer<'_> {
             "How plans and debt items refer to each other",
             &data,
         )
+    }
+
+    fn timeline(&self, p: &timeline::TimelinePage) -> anyhow::Result<Page> {
+        let url = &p.pager.urls[p.pager.current - 1];
+        let title = if p.pager.current == 1 {
+            "Decision timeline".to_string()
+        } else {
+            format!("Decision timeline, page {}", p.pager.current)
+        };
+        self.page("timeline.html", url, &title, "timeline", "Every decision of every plan, newest first", p)
+    }
+
+    fn undated(&self, entries: &[timeline::TimelineEntry]) -> anyhow::Result<Page> {
+        self.page(
+            "timeline_undated.html",
+            link::TIMELINE_UNDATED,
+            "Undated decisions",
+            "timeline",
+            "Decision-log entries without a date",
+            &entries,
+        )
+    }
+
+    fn archive(&self, p: &archive::ArchivePage) -> anyhow::Result<Page> {
+        let url = &p.pager.urls[p.pager.current - 1];
+        self.page(
+            "retrospectives.html",
+            url,
+            "Retrospectives",
+            "retrospectives",
+            "What finished plans learned, by quarter",
+            p,
+        )
+    }
+
+    fn lessons(&self, p: &archive::LessonsPage) -> anyhow::Result<Page> {
+        let url = &p.pager.urls[p.pager.current - 1];
+        self.page(
+            "lessons.html",
+            url,
+            "Lessons",
+            "retrospectives",
+            "Every \"What to change\" of every retrospective",
+            p,
+        )
+    }
+
+    fn charts(&self) -> anyhow::Result<Page> {
+        let data = charts::build(self.input.harness, self.input.index, self.newest);
+        self.page(
+            "charts.html",
+            link::CHARTS,
+            "Charts",
+            "charts",
+            "Plans over time, cycle times, lifelines and open debt",
+            &data,
+        )
+    }
+
+    fn feed(&self) -> Page {
+        let xml = feed::atom(self.input.harness, self.input.index, &self.site.title, self.input.base_url);
+        Page { url: link::FEED.to_string(), html: xml }
     }
 
     fn not_found(&self) -> anyhow::Result<Page> {

@@ -22,6 +22,12 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("doc.html", include_str!("../../themes/default/templates/doc.html")),
     ("docs.html", include_str!("../../themes/default/templates/docs.html")),
     ("graph.html", include_str!("../../themes/default/templates/graph.html")),
+    ("pager.html", include_str!("../../themes/default/templates/pager.html")),
+    ("timeline.html", include_str!("../../themes/default/templates/timeline.html")),
+    ("timeline_undated.html", include_str!("../../themes/default/templates/timeline_undated.html")),
+    ("retrospectives.html", include_str!("../../themes/default/templates/retrospectives.html")),
+    ("lessons.html", include_str!("../../themes/default/templates/lessons.html")),
+    ("charts.html", include_str!("../../themes/default/templates/charts.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
 ];
 

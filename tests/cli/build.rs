@@ -51,6 +51,11 @@ fn every_page_of_the_contract_exists() {
         "docs/ARCHITECTURE_NOTES/index.html",
         "docs/AGENTS/index.html",
         "graph/index.html",
+        "timeline/index.html",
+        "retrospectives/index.html",
+        "retrospectives/lessons/index.html",
+        "charts/index.html",
+        "feed.xml",
     ]
     .map(String::from)
     .to_vec();
