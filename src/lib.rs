@@ -227,7 +227,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     })?;
-    for asset in [&theme.css, &theme.js] {
+    for asset in [&theme.css, &theme.js, &theme.icon] {
         writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
     }
     for image in images.into_inner().expect("no panic while holding the lock") {

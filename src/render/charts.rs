@@ -281,11 +281,17 @@ fn lifelines(h: &Harness, idx: &SiteIndex, as_of: Option<Date>) -> (Chart, Vec<L
     plans.sort();
     let end_of = |i: usize| {
         let p = &h.plans[i];
-        let end = match p.state() {
-            StatusKind::Completed | StatusKind::Abandoned => p.completed.as_ref().and_then(|c| c.date),
-            _ => None,
-        };
-        end.or(as_of)
+        match p.state() {
+            // A finished plan ends when it was completed; an abandoned one without a date, at
+            // its last decision.
+            StatusKind::Completed | StatusKind::Abandoned => p
+                .completed
+                .as_ref()
+                .and_then(|c| c.date)
+                .or_else(|| p.decisions.iter().filter_map(|d| d.date).max())
+                .or(as_of),
+            _ => as_of,
+        }
     };
     let start = plans.first().map(|p| p.0);
     let end = plans.iter().filter_map(|&(_, i)| end_of(i)).chain(as_of).max();

@@ -33,6 +33,8 @@ pub struct SiteView {
     pub css: String,
     /// Script URL (root-relative, content-hashed).
     pub js: String,
+    /// Favicon URL (root-relative, content-hashed).
+    pub icon: String,
     /// Whether there is a debt tracker / quality score.
     pub has_debt: bool,
     /// Whether there is a quality score.

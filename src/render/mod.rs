@@ -66,6 +66,7 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
         title: input.title.to_string(),
         css: input.theme.css.path.clone(),
         js: input.theme.js.path.clone(),
+        icon: input.theme.icon.path.clone(),
         has_debt: h.debt.is_some(),
         has_quality: h.quality.is_some(),
         docs: h

@@ -33,6 +33,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 
 const DEFAULT_CSS: &str = include_str!("../../themes/default/assets/style.css");
 const DEFAULT_JS: &str = include_str!("../../themes/default/assets/app.js");
+const DEFAULT_ICON: &str = include_str!("../../themes/default/assets/favicon.svg");
 
 /// A static file of the site.
 #[derive(Debug, Clone)]
@@ -51,6 +52,8 @@ pub struct Theme {
     pub css: Asset,
     /// The script.
     pub js: Asset,
+    /// The favicon (SVG).
+    pub icon: Asset,
 }
 
 impl std::fmt::Debug for Theme {
@@ -67,6 +70,7 @@ impl Theme {
             DEFAULT_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         let mut css = DEFAULT_CSS.to_string();
         let mut js = DEFAULT_JS.to_string();
+        let mut icon = DEFAULT_ICON.to_string();
         if let Some(user) = user {
             let dir = root.join(user);
             if !dir.is_dir() {
@@ -105,6 +109,9 @@ impl Theme {
             if let Some(j) = read_asset("app.js")? {
                 js = j;
             }
+            if let Some(i) = read_asset("favicon.svg")? {
+                icon = i;
+            }
         }
         let mut tera = tera::Tera::default();
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -112,7 +119,12 @@ impl Theme {
             .context("the theme's templates do not compile")?;
         css.push('\n');
         css.push_str(&crate::highlight::css());
-        Ok(Theme { tera, css: asset("style", "css", css.into_bytes()), js: asset("app", "js", js.into_bytes()) })
+        Ok(Theme {
+            tera,
+            css: asset("style", "css", css.into_bytes()),
+            js: asset("app", "js", js.into_bytes()),
+            icon: asset("favicon", "svg", icon.into_bytes()),
+        })
     }
 }
 

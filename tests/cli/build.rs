@@ -64,10 +64,11 @@ fn every_page_of_the_contract_exists() {
         assert!(all.contains(e), "missing {e}; have {all:?}");
     }
     let assets: Vec<_> = all.iter().filter(|f| f.starts_with("assets/")).collect();
-    assert_eq!(assets.len(), 2, "{assets:?}");
+    assert_eq!(assets.len(), 3, "{assets:?}");
+    assert!(assets.iter().any(|a| a.starts_with("assets/favicon.") && a.ends_with(".svg")));
     assert!(assets.iter().any(|a| a.starts_with("assets/style.") && a.ends_with(".css")));
     assert!(assets.iter().any(|a| a.starts_with("assets/app.") && a.ends_with(".js")));
-    assert_eq!(all.len(), expected.len() + 2, "no unexpected files: {all:?}");
+    assert_eq!(all.len(), expected.len() + 3, "no unexpected files: {all:?}");
 }
 
 #[test]

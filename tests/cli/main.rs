@@ -7,4 +7,5 @@ mod support;
 mod build;
 mod check;
 mod docs;
+mod history;
 mod references;
