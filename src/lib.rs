@@ -32,6 +32,7 @@ pub mod parse;
 pub mod render;
 pub mod rewrite;
 pub mod rules;
+pub mod search;
 pub mod slug;
 pub mod write;
 pub mod yaml;
@@ -40,6 +41,7 @@ use config::Config;
 use diag::Report;
 use discover::Layout;
 use model::Harness;
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -179,6 +181,10 @@ pub struct Built {
     pub render: Duration,
     /// Time spent writing.
     pub write: Duration,
+    /// Time spent building the search index.
+    pub search: Duration,
+    /// Files of the search index.
+    pub search_files: usize,
 }
 
 /// discover → parse → rules → link → render → rewrite → write. Diagnostics never stop a build
@@ -194,12 +200,23 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let checked = read(project, Some(&html))?;
     let t = Instant::now();
     if opts.strict && checked.report.failed(true) {
-        return Ok(Built { checked, pages: 0, written: false, render: t.elapsed(), write: Duration::ZERO });
+        return Ok(Built {
+            checked,
+            pages: 0,
+            written: false,
+            render: t.elapsed(),
+            write: Duration::ZERO,
+            search: Duration::ZERO,
+            search_files: 0,
+        });
     }
     let index = &checked.index;
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
     let repo_url = project.config.repo_url.as_deref();
     let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
+    let t_search = Instant::now();
+    let search_index = search::build(&search::records::records(&checked.harness, index));
+    let search_time = t_search.elapsed();
     let ref_links = rewrite::RefLinks::new(&checked.harness, index);
     let cx = rewrite::RewriteContext { index, repo_url, refs: &ref_links };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
@@ -214,6 +231,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         title: &title,
         repo_url,
         base_url,
+        search_index: &search_index.meta,
     };
     render::render(&input, &|page| {
         if !page.url.ends_with(".html") {
@@ -230,6 +248,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     for asset in [&theme.css, &theme.js, &theme.icon] {
         writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
     }
+    search_index.files.par_iter().try_for_each(|(path, bytes)| writer.write(path, write::Contents::Bytes(bytes)))?;
     for image in images.into_inner().expect("no panic while holding the lock") {
         let src = project.root.join(&image);
         if src.is_file() {
@@ -238,7 +257,15 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     }
     let tw = Instant::now();
     writer.commit()?;
-    Ok(Built { pages: pages.into_inner(), written: true, checked, render: t.elapsed(), write: tw.elapsed() })
+    Ok(Built {
+        pages: pages.into_inner(),
+        written: true,
+        checked,
+        render: t.elapsed(),
+        write: tw.elapsed(),
+        search: search_time,
+        search_files: search_index.files.len(),
+    })
 }
 
 /// The root folder's name, for sites without a `title`.

@@ -71,8 +71,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 let t = &built.checked.timings;
                 writeln!(
                     stderr,
-                    "discover {:.1?}, parse {:.1?}, rules {:.1?}, render+write {:.1?} (write {:.1?})",
-                    t.discover, t.parse, t.rules, built.render, built.write
+                    "discover {:.1?}, parse {:.1?}, link {:.1?}, rules {:.1?}, search index {:.1?} ({} files), render+write {:.1?} (commit {:.1?})",
+                    t.discover, t.parse, t.link, t.rules, built.search, built.search_files, built.render, built.write
                 )?;
             }
             if !built.written {

@@ -37,6 +37,8 @@ pub const LESSONS: &str = "retrospectives/lessons/index.html";
 pub const CHARTS: &str = "charts/index.html";
 /// The Atom feed.
 pub const FEED: &str = "feed.xml";
+/// The search page.
+pub const SEARCH: &str = "search/index.html";
 
 /// Every page URL (relative to the site root, `/`-separated, ending in `index.html`).
 #[derive(Debug, Default, Clone)]

@@ -108,9 +108,23 @@ pub struct Doc {
     /// References it makes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<Reference>,
+    /// Its sections (text under each heading), for search.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<DocSection>,
     /// The document below its H1, rendered.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,
+}
+
+/// The text under one heading of a document (or before the first heading).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DocSection {
+    /// The heading's text (empty for the text before the first heading).
+    pub heading: String,
+    /// The heading's anchor on the doc page (empty when it has none).
+    pub anchor: String,
+    /// Plain text of the section.
+    pub text: String,
 }
 
 /// A heading of a document.

@@ -194,6 +194,9 @@ pub struct Section {
     /// For a top-level section: everything below its heading (sub-headings included), rendered.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,
+    /// For a top-level section: its plain text (sub-sections included), for search.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
     /// Whether the section holds more than its structured view shows (tables between steps,
     /// prose in a decision log), so the page also shows it as written.
     #[serde(default)]

@@ -6,6 +6,34 @@ use crate::parse::markdown::{self, Node, heading_level, plain_text, span_of};
 use comrak::Arena;
 use comrak::nodes::NodeValue;
 
+/// The text under each heading. Anchors are made as the rewrite stage makes them for the page:
+/// GitHub slugs of `h2`–`h6`, numbered when repeated.
+fn sections(root: Node<'_>) -> Vec<crate::model::DocSection> {
+    let mut out = vec![crate::model::DocSection { heading: String::new(), anchor: String::new(), text: String::new() }];
+    let mut taken = std::collections::HashSet::new();
+    let mut seen_h1 = false;
+    for n in root.children() {
+        match heading_level(n) {
+            Some(1) if !seen_h1 => seen_h1 = true,
+            Some(level) => {
+                let heading = plain_text(n);
+                let anchor =
+                    if level >= 2 { crate::slug::unique(crate::slug::slugify(&heading), &mut taken) } else { String::new() };
+                out.push(crate::model::DocSection { heading, anchor, text: String::new() });
+            }
+            None => {
+                let last = out.last_mut().expect("the first section always exists");
+                if !last.text.is_empty() {
+                    last.text.push(' ');
+                }
+                last.text.push_str(&plain_text(n));
+            }
+        }
+    }
+    out.retain(|s| !s.text.is_empty() || !s.heading.is_empty());
+    out
+}
+
 /// A whole document rendered, except its first H1 and front matter (the page shows the title).
 pub(crate) fn body_html(root: Node<'_>, html: Html<'_>) -> String {
     let first_h1 = root.children().find(|n| heading_level(n) == Some(1));
@@ -27,8 +55,11 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
     let stem =
         stem.get(..stem.len().saturating_sub(3)).filter(|_| stem.to_ascii_lowercase().ends_with(".md")).unwrap_or(stem);
     let title = headings.iter().find(|h| h.level == 1).map(|h| h.text.clone()).unwrap_or_else(|| stem.to_string());
+    let building = html.enabled();
     let html = body_html(root, html);
     let mut refs = Vec::new();
     crate::parse::refs::collect(root, path, &mut refs);
-    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, html }
+    // Sections feed the search index, which only `build` writes.
+    let sections = if building { sections(root) } else { Vec::new() };
+    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html }
 }

@@ -349,6 +349,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
             span: part.span,
             end_line: part.end_line,
             top: part.parent.is_none(),
+            text: String::new(),
             html: String::new(),
             has_extra: false,
         });
@@ -446,6 +447,19 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
             SectionKind::Goal | SectionKind::Steps | SectionKind::DecisionLog | SectionKind::Retrospective
         );
         let shown_structured = structured && structured_seen.insert(section.kind);
+        let structured_kind = matches!(section.kind, SectionKind::DecisionLog | SectionKind::Retrospective);
+        if !structured_kind && html.enabled() {
+            // Decisions and retrospective entries are indexed as records of their own.
+            let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
+            let mut text = String::new();
+            for n in part.blocks.iter().copied().chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied()))) {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&plain_text(n));
+            }
+            section.text = text;
+        }
         if !shown_structured || extra {
             let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
             let nodes = part

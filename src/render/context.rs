@@ -35,6 +35,8 @@ pub struct SiteView {
     pub js: String,
     /// Favicon URL (root-relative, content-hashed).
     pub icon: String,
+    /// The search index's meta file (root-relative, content-hashed).
+    pub search_index: String,
     /// Whether there is a debt tracker / quality score.
     pub has_debt: bool,
     /// Whether there is a quality score.

@@ -47,6 +47,8 @@ pub struct RenderInput<'a> {
     pub repo_url: Option<&'a str>,
     /// The URL the site is published at (`base_url`), for canonical links.
     pub base_url: Option<&'a str>,
+    /// Site-relative path of the search index's meta file.
+    pub search_index: &'a str,
 }
 
 /// Escapes text for HTML.
@@ -67,6 +69,7 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
         css: input.theme.css.path.clone(),
         js: input.theme.js.path.clone(),
         icon: input.theme.icon.path.clone(),
+        search_index: input.search_index.to_string(),
         has_debt: h.debt.is_some(),
         has_quality: h.quality.is_some(),
         docs: h
@@ -92,7 +95,7 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
     if !undated.is_empty() {
         sink(r.undated(&undated)?)?;
     }
-    (0..9).into_par_iter().try_for_each(|k| {
+    (0..10).into_par_iter().try_for_each(|k| {
         let page = match k {
             0 => r.dashboard(),
             1 => r.plans(),
@@ -102,6 +105,7 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
             5 => r.graph(),
             6 => r.charts(),
             7 => Ok(r.feed()),
+            8 => r.search(),
             _ => r.not_found(),
         }?;
         sink(page)
@@ -396,6 +400,10 @@ impl Renderer<'_> {
     fn feed(&self) -> Page {
         let xml = feed::atom(self.input.harness, self.input.index, &self.site.title, self.input.base_url);
         Page { url: link::FEED.to_string(), html: xml }
+    }
+
+    fn search(&self) -> anyhow::Result<Page> {
+        self.page("search.html", link::SEARCH, "Search", "search", "Search plans, decisions, lessons and debt", &())
     }
 
     fn not_found(&self) -> anyhow::Result<Page> {

@@ -28,6 +28,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("retrospectives.html", include_str!("../../themes/default/templates/retrospectives.html")),
     ("lessons.html", include_str!("../../themes/default/templates/lessons.html")),
     ("charts.html", include_str!("../../themes/default/templates/charts.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
 ];
 

@@ -50,11 +50,13 @@ fn every_page_of_the_contract_exists() {
         "docs/INDEX/index.html",
         "docs/ARCHITECTURE_NOTES/index.html",
         "docs/AGENTS/index.html",
+        "docs/LOCALIZATION_NOTES/index.html",
         "graph/index.html",
         "timeline/index.html",
         "retrospectives/index.html",
         "retrospectives/lessons/index.html",
         "charts/index.html",
+        "search/index.html",
         "feed.xml",
     ]
     .map(String::from)
@@ -68,7 +70,21 @@ fn every_page_of_the_contract_exists() {
     assert!(assets.iter().any(|a| a.starts_with("assets/favicon.") && a.ends_with(".svg")));
     assert!(assets.iter().any(|a| a.starts_with("assets/style.") && a.ends_with(".css")));
     assert!(assets.iter().any(|a| a.starts_with("assets/app.") && a.ends_with(".js")));
-    assert_eq!(all.len(), expected.len() + 3, "no unexpected files: {all:?}");
+    // The search index: its meta file, term shards, fragments and one file per facet, all
+    // content-named.
+    let index: Vec<_> = all.iter().filter(|f| f.starts_with("search/") && *f != "search/index.html").collect();
+    let named = |prefix: &str, ext: &str| index.iter().filter(|f| f.starts_with(prefix) && f.ends_with(ext)).count();
+    assert_eq!(named("search/index.", ".json"), 1, "{index:?}");
+    assert!(named("search/t.", ".bin") >= 1 && named("search/f.", ".json") >= 1, "{index:?}");
+    for facet in ["search/k.", "search/s.", "search/y.", "search/a."] {
+        assert_eq!(named(facet, ".bin"), 1, "{facet}: {index:?}");
+    }
+    assert_eq!(all.len(), expected.len() + 3 + index.len(), "no unexpected files: {all:?}");
+    assert_eq!(
+        index.len(),
+        named("search/index.", ".json") + named("search/t.", ".bin") + named("search/f.", ".json") + 4,
+        "{index:?}"
+    );
 }
 
 #[test]

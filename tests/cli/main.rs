@@ -9,3 +9,4 @@ mod check;
 mod docs;
 mod history;
 mod references;
+mod search;

@@ -19,8 +19,24 @@ pub struct StaticServer {
     pub prefix: String,
 }
 
+/// The Content-Security-Policy the site must work under: nothing inline, nothing eval'd,
+/// nothing from elsewhere.
+pub const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'";
+
 impl StaticServer {
     pub fn start(dir: &Path, prefix: &str) -> StaticServer {
+        Self::start_with_headers(dir, prefix, "")
+    }
+
+    /// Like [`StaticServer::start`], sending [`STRICT_CSP`] with every response, as a careful
+    /// host would.
+    pub fn start_with_csp(dir: &Path, prefix: &str) -> StaticServer {
+        Self::start_with_headers(dir, prefix, &format!("Content-Security-Policy: {STRICT_CSP}\r\n"))
+    }
+
+    fn start_with_headers(dir: &Path, prefix: &str, headers: &str) -> StaticServer {
+        let headers = headers.to_string();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
         let dir = dir.to_path_buf();
@@ -30,7 +46,8 @@ impl StaticServer {
             for stream in listener.incoming().flatten() {
                 let dir = dir.clone();
                 let p = p.clone();
-                std::thread::spawn(move || serve(stream, &dir, &p));
+                let headers = headers.clone();
+                std::thread::spawn(move || serve(stream, &dir, &p, &headers));
             }
         });
         StaticServer { port, prefix }
@@ -42,7 +59,7 @@ impl StaticServer {
     }
 }
 
-fn serve(stream: TcpStream, dir: &Path, prefix: &str) {
+fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -69,7 +86,7 @@ fn serve(stream: TcpStream, dir: &Path, prefix: &str) {
         None => ("404 Not Found", std::fs::read(dir.join("404.html")).unwrap_or_default(), "text/html; charset=utf-8"),
     };
     let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{headers}Connection: close\r\n\r\n",
         body.len()
     );
     let _ = stream.write_all(head.as_bytes());

@@ -140,7 +140,7 @@ pub fn unlinked_ids(site: &Path) -> Vec<(String, String)> {
         rewrite_str(
             &html,
             RewriteStrSettings::new()
-                .append_element_content_handler(element!("main", move |el| {
+                .append_element_content_handler(element!("main", move |_el| {
                     d1.borrow_mut().0 = true;
                     Ok(())
                 }))

@@ -144,6 +144,464 @@
     apply();
   }
 
+
+  // ---------------------------------------------------------------------------------------
+  // Search: the client of the index `planbook build` writes under search/ (see src/search/).
+  // Query terms are made exactly as the index's terms (src/search/tokenize.rs).
+
+  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/g;
+  var HAS_CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
+  var ID = /(^|[^\p{L}\p{N}])(ep|td)-(\d{1,6})(?![\p{L}\p{N}])/giu;
+  var KIND_NAMES = { plan: "Plans", decision: "Decisions", lesson: "Lessons", debt: "Debt", quality: "Quality", doc: "Docs" };
+  var KIND_ORDER = ["plan", "decision", "lesson", "debt", "quality", "doc"];
+
+  function fold(w) {
+    return w.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  }
+
+  function tokenize(text) {
+    var terms = [];
+    text = text.replace(ID, function (_, before, kind, digits) {
+      var n = String(parseInt(digits, 10));
+      while (n.length < 3) n = "0" + n;
+      terms.push(kind.toLowerCase() + "-" + n);
+      return before + " ";
+    });
+    text = text.replace(CJK, function (run) {
+      var chars = Array.from(run);
+      if (chars.length === 1) terms.push(chars[0]);
+      for (var i = 0; i + 1 < chars.length; i++) terms.push(chars[i] + chars[i + 1]);
+      return " ";
+    });
+    var seg = new Intl.Segmenter(undefined, { granularity: "word" });
+    for (var s of seg.segment(text)) {
+      if (s.isWordLike) {
+        var f = fold(s.segment);
+        if (f) terms.push(f);
+      }
+    }
+    return terms;
+  }
+
+  function varint(view, pos) {
+    var v = 0, shift = 0, b;
+    do {
+      b = view[pos.i++];
+      v += (b & 0x7f) * Math.pow(2, shift);
+      shift += 7;
+    } while (b & 0x80);
+    return v;
+  }
+
+  var decoder = new TextDecoder();
+
+  function Index(metaUrl) {
+    this.base = metaUrl.slice(0, metaUrl.lastIndexOf("search/"));
+    this.cache = {};
+    this.meta = fetch(metaUrl).then(function (r) {
+      if (!r.ok) throw new Error("search index: " + r.status);
+      return r.json();
+    });
+  }
+
+  Index.prototype.get = function (path, kind) {
+    var url = this.base + path;
+    if (!this.cache[url]) {
+      this.cache[url] = fetch(url).then(function (r) {
+        if (!r.ok) throw new Error("search index: " + r.status + " " + url);
+        return kind === "json" ? r.json() : r.arrayBuffer();
+      });
+    }
+    return this.cache[url];
+  };
+
+  // Terms of a shard: [{term, df, postings: function -> [[rid, weight], ...]}].
+  function readShard(buf, records) {
+    var view = new Uint8Array(buf), pos = { i: 4 };
+    var count = varint(view, pos), out = [];
+    for (var t = 0; t < count; t++) {
+      var len = varint(view, pos);
+      var term = decoder.decode(view.subarray(pos.i, pos.i + len));
+      pos.i += len;
+      var df = varint(view, pos), mode = view[pos.i++], start, size;
+      if (mode === 0) {
+        size = varint(view, pos);
+        start = pos.i;
+      } else {
+        start = pos.i;
+        size = Math.ceil(records / 8) + Math.ceil(df / 2);
+      }
+      pos.i = start + size;
+      out.push({ term: term, df: df, mode: mode, start: start, view: view });
+    }
+    return out;
+  }
+
+  function postings(entry, records) {
+    var v = entry.view, list = [];
+    if (entry.mode === 0) {
+      var pos = { i: entry.start }, rid = 0;
+      for (var k = 0; k < entry.df; k++) {
+        rid += varint(v, pos);
+        list.push([rid, v[pos.i++]]);
+      }
+    } else {
+      var bytes = Math.ceil(records / 8), w = entry.start + bytes, n = 0;
+      for (var byte = 0; byte < bytes; byte++) {
+        var b = v[entry.start + byte];
+        if (!b) continue;
+        for (var bit = 0; bit < 8; bit++) {
+          if (b & (1 << bit)) {
+            var packed = v[w + (n >> 1)];
+            list.push([byte * 8 + bit, ((n & 1) ? (packed & 15) : (packed >> 4)) * 16 + 8]);
+            n++;
+          }
+        }
+      }
+    }
+    return list;
+  }
+
+  // Shards whose term range can hold `term` (and, for a prefix, every term starting with it).
+  function shardsFor(meta, term) {
+    var s = meta.shards, lo = 0, hi = s.length - 1, first = 0;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (s[mid][0] <= term) { first = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    var out = [s[first][1]];
+    for (var i = first + 1; i < s.length && s[i][0].lastIndexOf(term, 0) === 0; i++) out.push(s[i][1]);
+    return out;
+  }
+
+  // The matches of a query: [{rid, score}] best first, and the query's terms.
+  Index.prototype.search = function (query) {
+    var self = this;
+    var terms = tokenize(query);
+    var unique = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
+    if (!unique.length) return Promise.resolve({ terms: [], hits: [] });
+    return this.meta.then(function (meta) {
+      var n = meta.records;
+      return Promise.all(unique.map(function (term) {
+        return Promise.all(shardsFor(meta, term).map(function (f) { return self.get(f); })).then(function (bufs) {
+          var scores = new Map(), expanded = 0;
+          bufs.forEach(function (buf) {
+            readShard(buf, n).forEach(function (e) {
+              var exact = e.term === term;
+              // Prefix matching: "retro" finds "retrospective" (at most 64 expansions a term).
+              if (!exact && (e.term.lastIndexOf(term, 0) !== 0 || expanded >= 64)) return;
+              if (!exact) expanded++;
+              var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * (exact ? 1 : 0.85);
+              postings(e, n).forEach(function (p) {
+                var s = idf * p[1] / 255;
+                if (s > (scores.get(p[0]) || 0)) scores.set(p[0], s);
+              });
+            });
+          });
+          return scores;
+        });
+      })).then(function (perTerm) {
+        // Every term must match (AND); scores add up.
+        perTerm.sort(function (a, b) { return a.size - b.size; });
+        var hits = [];
+        perTerm[0].forEach(function (score, rid) {
+          var total = score;
+          for (var k = 1; k < perTerm.length; k++) {
+            var s = perTerm[k].get(rid);
+            if (s === undefined) return;
+            total += s;
+          }
+          hits.push({ rid: rid, score: total });
+        });
+        hits.sort(function (a, b) { return b.score - a.score || a.rid - b.rid; });
+        return { terms: unique, hits: hits };
+      });
+    });
+  };
+
+  // Records' metadata: {title, heading, url, kind, status, year, author, excerpt}.
+  Index.prototype.records = function (rids) {
+    var self = this;
+    return this.meta.then(function (meta) {
+      var files = {};
+      rids.forEach(function (rid) { files[Math.floor(rid / meta.fragment_size)] = true; });
+      var keys = Object.keys(files);
+      return Promise.all(keys.map(function (k) { return self.get(meta.fragments[k], "json"); })).then(function (frags) {
+        var byFile = {};
+        keys.forEach(function (k, i) { byFile[k] = frags[i]; });
+        return rids.map(function (rid) {
+          var r = byFile[Math.floor(rid / meta.fragment_size)][rid % meta.fragment_size];
+          return { rid: rid, title: r[0], heading: r[1], url: r[2], kind: r[3], status: r[4], year: r[5], author: r[6], excerpt: r[7] };
+        });
+      });
+    });
+  };
+
+  // Facets: {kind: {values, of: Uint16Array(record -> value index)}, ...}.
+  Index.prototype.facets = function () {
+    var self = this;
+    if (!this.facetsPromise) {
+      this.facetsPromise = this.meta.then(function (meta) {
+        var names = Object.keys(meta.facets);
+        return Promise.all(names.map(function (f) { return self.get(meta.facets[f]); })).then(function (bufs) {
+          var out = {};
+          names.forEach(function (name, i) {
+            var view = new Uint8Array(bufs[i]), pos = { i: 4 }, values = [];
+            var count = varint(view, pos);
+            for (var v = 0; v < count; v++) {
+              var len = varint(view, pos);
+              values.push(decoder.decode(view.subarray(pos.i, pos.i + len)));
+              pos.i += len;
+            }
+            var of = new Uint16Array(meta.records), at = 0, runs = varint(view, pos);
+            for (var r = 0; r < runs; r++) {
+              var value = varint(view, pos), run = varint(view, pos);
+              of.fill(value, at, at + run);
+              at += run;
+            }
+            out[name] = { values: values, of: of };
+          });
+          return out;
+        });
+      });
+    }
+    return this.facetsPromise;
+  };
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  }
+
+  // `text` with the words matching `terms` in <mark>, cut to a window around the first match.
+  function highlight(text, terms, width) {
+    var seg = new Intl.Segmenter(undefined, { granularity: "word" });
+    var parts = [], first = -1, offset = 0;
+    var cjk = terms.filter(function (t) { return HAS_CJK.test(t); });
+    for (var s of seg.segment(text)) {
+      var f = s.isWordLike ? fold(s.segment) : "";
+      var hit = f && !HAS_CJK.test(f) && terms.some(function (t) { return f.lastIndexOf(t, 0) === 0; });
+      // CJK words (as the browser segments them) that contain a query bigram, or are part of one.
+      if (!hit && cjk.length && HAS_CJK.test(s.segment)) {
+        hit = cjk.some(function (t) { return s.segment.indexOf(t) >= 0 || t.indexOf(s.segment) >= 0; });
+      }
+      if (hit && first < 0) first = offset;
+      parts.push({ text: s.segment, hit: hit, at: offset });
+      offset += s.segment.length;
+    }
+    var from = Math.max(0, first - (width >> 2)), to = from + width;
+    var html = from > 0 ? "… " : "";
+    parts.forEach(function (p) {
+      if (p.at + p.text.length <= from || p.at >= to) return;
+      html += p.hit ? "<mark>" + escapeHtml(p.text) + "</mark>" : escapeHtml(p.text);
+    });
+    return html + (offset > to ? " …" : "");
+  }
+
+  function resultHtml(r, terms, root, width, showKind) {
+    var title = highlight(r.title, terms, 200);
+    var heading = r.heading ? '<span class="result-heading">' + highlight(r.heading, terms, 120) + "</span>" : "";
+    var kind = showKind ? '<span class="result-kind">' + (KIND_NAMES[r.kind] || escapeHtml(r.kind)) + "</span>" : "";
+    return '<a class="result kind-' + escapeHtml(r.kind) + '" href="' + escapeHtml(root + r.url) + '">' + kind +
+      '<span class="result-title">' + title + "</span>" + heading +
+      '<span class="result-excerpt">' + highlight(r.excerpt, terms, width) + "</span></a>";
+  }
+
+  function siteSearch() {
+    var form = document.querySelector("form.site-search");
+    if (!form) return null;
+    var index = null;
+    var root = form.getAttribute("data-search-root");
+    var input = form.querySelector("input[type=search]");
+    var popup = form.querySelector(".search-popup");
+    var active = -1, timer = 0, seq = 0;
+    function getIndex() {
+      if (!index) index = new Index(form.getAttribute("data-search-index"));
+      return index;
+    }
+    function items() { return popup.querySelectorAll("a.result"); }
+    function close() {
+      popup.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      active = -1;
+    }
+    function select(i) {
+      var list = items();
+      if (!list.length) return;
+      active = (i + list.length) % list.length;
+      list.forEach(function (a, k) { a.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      list[active].scrollIntoView({ block: "nearest" });
+    }
+    function run() {
+      var q = input.value.trim(), mine = ++seq;
+      if (!q) { close(); return; }
+      var idx = getIndex();
+      idx.search(q).then(function (res) {
+        var top = res.hits.slice(0, 8);
+        return idx.records(top.map(function (h) { return h.rid; })).then(function (recs) {
+          if (mine !== seq) return;
+          var more = '<a class="see-all" href="' + escapeHtml(root + "search/index.html?q=" + encodeURIComponent(q)) + '">' +
+            (res.hits.length ? "All " + res.hits.length + " results" : "Search page") + " →</a>";
+          popup.innerHTML = recs.length
+            ? recs.map(function (r) {
+                return '<div role="option">' + resultHtml(r, res.terms, root, 110, true) + "</div>";
+              }).join("") + more
+            : '<p class="no-results">No results for “' + escapeHtml(q) + "”.</p>" + more;
+          popup.hidden = false;
+          input.setAttribute("aria-expanded", "true");
+          active = -1;
+          document.body.setAttribute("data-search-ready", q);
+        });
+      }).catch(function (e) { console.warn(e); });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 60);
+    });
+    input.addEventListener("focus", function () { getIndex(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); if (popup.hidden) run(); else select(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
+      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); items()[active].click(); }
+    });
+    document.addEventListener("click", function (e) { if (!form.contains(e.target)) close(); });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target.tagName;
+      if (e.key === "/" && t !== "INPUT" && t !== "TEXTAREA" && t !== "SELECT" && !e.target.isContentEditable) {
+        e.preventDefault();
+        input.focus();
+        input.select();
+      }
+    });
+    return getIndex;
+  }
+
+  function searchPage(getIndex) {
+    var form = document.querySelector("[data-search-page]");
+    if (!form || !getIndex) return;
+    var input = form.querySelector("input[type=search]");
+    var results = document.querySelector("[data-results]");
+    var facetBox = document.querySelector("[data-facets]");
+    var fallback = document.querySelector("[data-search-fallback]");
+    var root = document.querySelector("form.site-search").getAttribute("data-search-root");
+    var params = new URLSearchParams(location.search);
+    var filters = { kind: params.get("kind") || "", status: params.get("status") || "", year: params.get("year") || "", author: params.get("author") || "" };
+    var shownPerKind = 20, seq = 0;
+    input.value = params.get("q") || "";
+
+    function url() {
+      var p = new URLSearchParams();
+      if (input.value.trim()) p.set("q", input.value.trim());
+      Object.keys(filters).forEach(function (k) { if (filters[k]) p.set(k, filters[k]); });
+      var qs = p.toString();
+      return location.pathname + (qs ? "?" + qs : "");
+    }
+
+    function render() {
+      var q = input.value.trim(), mine = ++seq;
+      history.replaceState(null, "", url());
+      if (!q) {
+        results.innerHTML = "";
+        facetBox.hidden = true;
+        fallback.hidden = false;
+        return;
+      }
+      fallback.hidden = true;
+      var idx = getIndex();
+      Promise.all([idx.search(q), idx.facets()]).then(function (both) {
+        var res = both[0], facets = both[1];
+        var pass = function (rid, except) {
+          return Object.keys(filters).every(function (f) {
+            return f === except || !filters[f] || facets[f].values[facets[f].of[rid]] === filters[f];
+          });
+        };
+        var hits = res.hits.filter(function (h) { return pass(h.rid, null); });
+        // Counts per facet value: the query and the other facets' filters applied.
+        var html = "";
+        ["kind", "status", "year", "author"].forEach(function (f) {
+          var counts = {};
+          res.hits.forEach(function (h) {
+            if (!pass(h.rid, f)) return;
+            var v = facets[f].values[facets[f].of[h.rid]];
+            if (v) counts[v] = (counts[v] || 0) + 1;
+          });
+          var values = Object.keys(counts).sort(function (a, b) { return f === "year" ? b.localeCompare(a) : counts[b] - counts[a] || a.localeCompare(b); });
+          if (!values.length) return;
+          html += '<fieldset class="facet" data-facet="' + f + '"><legend>' + { kind: "Kind", status: "Status", year: "Year", author: "Author" }[f] + "</legend>";
+          html += '<label><input type="radio" name="f-' + f + '" value=""' + (filters[f] ? "" : " checked") + "> any</label>";
+          values.forEach(function (v) {
+            var label = f === "kind" ? (KIND_NAMES[v] || v) : v;
+            html += '<label><input type="radio" name="f-' + f + '" value="' + escapeHtml(v) + '"' + (filters[f] === v ? " checked" : "") + "> " +
+              escapeHtml(label) + ' <span class="count" data-count>' + counts[v] + "</span></label>";
+          });
+          html += "</fieldset>";
+        });
+        facetBox.innerHTML = html;
+        facetBox.hidden = !html;
+        var groups = {};
+        hits.forEach(function (h) {
+          var k = facets.kind.values[facets.kind.of[h.rid]];
+          (groups[k] = groups[k] || []).push(h);
+        });
+        var wanted = [];
+        KIND_ORDER.forEach(function (k) { (groups[k] || []).slice(0, shownPerKind).forEach(function (h) { wanted.push(h.rid); }); });
+        return idx.records(wanted).then(function (recs) {
+          if (mine !== seq) return;
+          var byRid = {};
+          recs.forEach(function (r) { byRid[r.rid] = r; });
+          if (!hits.length) {
+            results.innerHTML = '<p class="no-results">No results for “' + escapeHtml(q) + "”" +
+              (Object.keys(filters).some(function (f) { return filters[f]; }) ? " with these filters" : "") +
+              '. Try fewer words, or the start of a word.</p>';
+            document.body.setAttribute("data-search-ready", q);
+            return;
+          }
+          var out = '<p class="result-count">' + hits.length + " result" + (hits.length === 1 ? "" : "s") + "</p>";
+          KIND_ORDER.forEach(function (k) {
+            var g = groups[k];
+            if (!g) return;
+            out += '<section class="result-group" data-kind="' + k + '"><h2>' + KIND_NAMES[k] + ' <span class="count">' + g.length + "</span></h2><ol>";
+            g.slice(0, shownPerKind).forEach(function (h) {
+              out += "<li>" + resultHtml(byRid[h.rid], res.terms, root, 260, false) + "</li>";
+            });
+            out += "</ol>" + (g.length > shownPerKind ? '<p class="muted">and ' + (g.length - shownPerKind) + " more: narrow the search or filter by kind.</p>" : "") + "</section>";
+          });
+          results.innerHTML = out;
+          document.body.setAttribute("data-search-ready", q);
+        });
+      }).catch(function (e) {
+        console.warn(e);
+        results.innerHTML = '<p class="no-results">The search index could not be loaded.</p>';
+      });
+    }
+
+    var timer = 0;
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(render, 80); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
+    facetBox.addEventListener("change", function (e) {
+      var f = e.target.name.replace(/^f-/, "");
+      filters[f] = e.target.value;
+      render();
+    });
+    // Arrow keys move between results; the input keeps its own keys.
+    results.addEventListener("keydown", function (e) {
+      if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+      var links = Array.prototype.slice.call(results.querySelectorAll("a.result"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      e.preventDefault();
+      var next = links[Math.max(0, Math.min(links.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))];
+      next.focus();
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") {
+        var first = results.querySelector("a.result");
+        if (first) { e.preventDefault(); first.focus(); }
+      }
+    });
+    render();
+  }
+
   function openTarget() {
     var id = decodeURIComponent(location.hash.slice(1));
     if (!id) return;
@@ -159,6 +617,7 @@
     sortable();
     filters();
     timelineFilters();
+    searchPage(siteSearch());
     openTarget();
     window.addEventListener("hashchange", openTarget);
   }
