@@ -22,7 +22,7 @@ pub mod tokenize;
 
 use records::Record;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Version of the files' format, read by the client.
 pub const FORMAT_VERSION: u32 = 1;
@@ -52,50 +52,25 @@ pub struct SearchIndex {
 
 /// Builds the index of `records`.
 pub fn build(records: &[Record]) -> SearchIndex {
-    // Terms of every record with their field counts, in parallel.
-    let tokenized: Vec<Vec<(String, [u16; 3])>> = records
-        .par_iter()
-        .map(|r| {
-            let mut counts: HashMap<String, [u16; 3]> = HashMap::new();
-            for (field, text) in [&r.title, &r.heading, &r.body].into_iter().enumerate() {
-                for t in tokenize::terms(text) {
-                    let c = counts.entry(t).or_default();
-                    c[field] = c[field].saturating_add(1);
-                }
-            }
-            let mut v: Vec<_> = counts.into_iter().collect();
-            v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-            v
-        })
-        .collect();
-    let lengths: Vec<f64> = tokenized
-        .iter()
-        .map(|terms| length_bucket(terms.iter().map(|(_, c)| c.iter().zip(BOOST).map(|(&n, b)| f64::from(n) * b).sum::<f64>()).sum()))
-        .collect();
-    let avg = stable_mean((lengths.iter().sum::<f64>() / lengths.len().max(1) as f64).max(1.0));
-
-    // Postings, built in parallel by term bucket (each bucket sees record ids in order, so its
-    // lists come out sorted without a merge).
-    const BUCKETS: usize = 32;
-    let bucket_of = |t: &str| (crate::render::theme::fnv1a(t.as_bytes()) % BUCKETS as u64) as usize;
-    let mut postings: Vec<(String, Vec<(u32, u8)>)> = (0..BUCKETS)
-        .into_par_iter()
-        .flat_map_iter(|b| {
-            let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-            for (rid, terms) in tokenized.iter().enumerate() {
-                for (t, c) in terms.iter().filter(|(t, _)| bucket_of(t) == b) {
-                    let tf: f64 = c.iter().zip(BOOST).map(|(&n, b)| f64::from(n) * b).sum();
-                    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * lengths[rid] / avg));
-                    let w = (norm / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8;
-                    map.entry(t.as_str()).or_default().push((rid as u32, w));
-                }
-            }
-            map.into_iter().map(|(t, p)| (t.to_string(), p)).collect::<Vec<_>>()
-        })
-        .collect();
-    postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
     let n = records.len();
+    // Postings with raw field counts, built in parallel over ranges of records and merged in
+    // range order, so every list comes out sorted by record id without a sort.
+    let chunk = n.div_ceil(rayon::current_num_threads() * 4).max(64);
+    let partials: Vec<(Postings, Vec<f64>)> =
+        records.par_chunks(chunk).enumerate().map(|(c, recs)| count_terms(recs, (c * chunk) as u32)).collect();
+    let mut lengths = Vec::with_capacity(n);
+    // Each term's lists from every range, in range order (borrowed: no list is copied).
+    let mut merged: FxHashMap<&str, Vec<&[(u32, [u16; 3])]>> = FxHashMap::default();
+    for (map, lens) in &partials {
+        lengths.extend_from_slice(lens);
+        for (term, list) in map {
+            merged.entry(term.as_str()).or_default().push(list);
+        }
+    }
+    let avg = stable_mean((lengths.iter().sum::<f64>() / lengths.len().max(1) as f64).max(1.0));
+    let mut postings: Vec<(&str, Vec<&[(u32, [u16; 3])]>)> = merged.into_iter().collect();
+    postings.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+
     let mut files = Vec::new();
     let mut shards: Vec<(String, String)> = Vec::new();
     let mut shard = Vec::new();
@@ -113,38 +88,43 @@ pub fn build(records: &[Record]) -> SearchIndex {
         files.push((name, bytes));
         *count = 0;
     };
-    for (term, list) in &postings {
-        let mut entry = Vec::new();
-        varint(&mut entry, term.len() as u64);
-        entry.extend_from_slice(term.as_bytes());
-        encode_postings(&mut entry, list, n);
+    let entries: Vec<Vec<u8>> = postings
+        .par_iter()
+        .map(|(term, lists)| {
+            let list: Vec<(u32, u8)> =
+                lists.iter().flat_map(|l| l.iter()).map(|&(rid, c)| (rid, weight(&c, lengths[rid as usize], avg))).collect();
+            let mut entry = Vec::with_capacity(term.len() + 4 + list.len() * 2);
+            varint(&mut entry, term.len() as u64);
+            entry.extend_from_slice(term.as_bytes());
+            encode_postings(&mut entry, &list, n);
+            entry
+        })
+        .collect();
+    for ((term, _), entry) in postings.iter().zip(entries) {
         if !shard.is_empty() && cut_before(term, shard.len(), entry.len()) {
             flush(&mut shard, &mut shard_terms, &first, &mut files);
         }
         if shard_terms == 0 {
-            first.clone_from(term);
+            first.clear();
+            first.push_str(term);
         }
         shard.extend_from_slice(&entry);
         shard_terms += 1;
     }
     flush(&mut shard, &mut shard_terms, &first, &mut files);
 
-    let fragments: Vec<String> = records
-        .chunks(FRAGMENT_RECORDS)
+    let fragment_files: Vec<(String, Vec<u8>)> = records
+        .par_chunks(FRAGMENT_RECORDS)
         .map(|chunk| {
-            let rows: Vec<serde_json::Value> = chunk
+            let rows: Vec<_> = chunk
                 .iter()
-                .map(|r| {
-                    let excerpt: String = r.body.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(EXCERPT_CHARS).collect();
-                    serde_json::json!([r.title, r.heading, r.url, r.kind.as_str(), r.status, r.year, r.author, excerpt])
-                })
+                .map(|r| (&r.title, &r.heading, &r.url, r.kind.as_str(), r.status, &r.year, &r.author, excerpt(&r.body)))
                 .collect();
             let bytes = serde_json::to_vec(&rows).expect("fragments serialise");
-            let name = format!("search/f.{:08x}.json", crate::render::theme::fnv1a(&bytes) as u32);
-            files.push((name.clone(), bytes));
-            name
+            (format!("search/f.{:08x}.json", crate::render::theme::fnv1a(&bytes) as u32), bytes)
         })
         .collect();
+    let fragments: Vec<&str> = fragment_files.iter().map(|f| f.0.as_str()).collect();
 
     let mut facets = serde_json::Map::new();
     let facet_values: [(&str, Box<dyn Fn(&Record) -> &str>); 4] = [
@@ -169,9 +149,50 @@ pub fn build(records: &[Record]) -> SearchIndex {
         "facets": facets,
     });
     let bytes = serde_json::to_vec(&meta).expect("meta serialises");
+    files.extend(fragment_files);
     let meta_name = format!("search/index.{:08x}.json", crate::render::theme::fnv1a(&bytes) as u32);
     files.push((meta_name.clone(), bytes));
     SearchIndex { meta: meta_name, files, records: n, terms: postings.len() }
+}
+
+/// Term → (record id, occurrences in title, heading, body), ids ascending.
+type Postings = FxHashMap<String, Vec<(u32, [u16; 3])>>;
+
+/// The postings and (bucketed) lengths of `records`, whose ids start at `first`.
+fn count_terms(records: &[Record], first: u32) -> (Postings, Vec<f64>) {
+    let mut map: Postings = FxHashMap::default();
+    let mut lengths = Vec::with_capacity(records.len());
+    for (k, r) in records.iter().enumerate() {
+        let rid = first + k as u32;
+        let mut len = 0.0;
+        for (field, text) in [&r.title, &r.heading, &r.body].into_iter().enumerate() {
+            tokenize::for_each_term(text, |t| {
+                let list = match map.get_mut(t) {
+                    Some(list) => list,
+                    None => map.entry(t.to_string()).or_default(),
+                };
+                match list.last_mut() {
+                    Some((id, counts)) if *id == rid => counts[field] = counts[field].saturating_add(1),
+                    _ => {
+                        let mut counts = [0; 3];
+                        counts[field] = 1;
+                        list.push((rid, counts));
+                    }
+                }
+                len += BOOST[field];
+            });
+        }
+        lengths.push(length_bucket(len));
+    }
+    (map, lengths)
+}
+
+/// BM25's term-frequency part, with field boosts, scaled to a byte. (IDF is computed by the
+/// client from the list's length, so a new record does not rewrite every shard.)
+fn weight(counts: &[u16; 3], length: f64, avg: f64) -> u8 {
+    let tf: f64 = counts.iter().zip(BOOST).map(|(&n, b)| f64::from(n) * b).sum();
+    let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / avg));
+    (norm / (K1 + 1.0) * 255.0).round().clamp(1.0, 255.0) as u8
 }
 
 /// Whether a shard holding `len` bytes ends before `term` (whose entry takes `entry` bytes).
@@ -199,6 +220,26 @@ fn stable_mean(mean: f64) -> f64 {
 fn length_bucket(len: f64) -> f64 {
     const STEP: f64 = 1.1;
     STEP.powf((len.max(1.0).ln() / STEP.ln()).round())
+}
+
+/// The start of `body`, whitespace collapsed, at most `EXCERPT_CHARS` characters.
+fn excerpt(body: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for w in body.split_whitespace() {
+        if chars >= EXCERPT_CHARS {
+            break;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        for c in w.chars().take(EXCERPT_CHARS.saturating_sub(chars)) {
+            out.push(c);
+            chars += 1;
+        }
+    }
+    out
 }
 
 /// LEB128.

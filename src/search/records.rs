@@ -3,7 +3,9 @@
 //! of where it is shown and the facets the search page filters on.
 
 use crate::link::SiteIndex;
-use crate::model::{DebtStatusKind, Harness, RetroPart};
+use crate::model::SectionKind::{Context, DecisionLog, Goal, Retrospective, Steps};
+use crate::model::{DebtStatusKind, Harness, Plan, RetroPart};
+use rayon::prelude::*;
 
 /// What a record is: the search page groups results by kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -60,71 +62,8 @@ pub struct Record {
 /// All records, grouped by plan (a plan, its decisions, its lessons), then debt, quality, docs:
 /// records of one plan share their facets, which keeps the facet files short.
 pub fn records(h: &Harness, idx: &SiteIndex) -> Vec<Record> {
-    let mut out = Vec::new();
-    for (i, p) in h.plans.iter().enumerate() {
-        let url = &idx.plan_urls[i];
-        let status = p.state().as_str();
-        let author = p.author.clone().unwrap_or_default();
-        let year = p.created.as_ref().and_then(|c| c.date).map(|d| d.year().to_string()).unwrap_or_default();
-        let label = if p.number.is_some() { format!("{} {}", p.label(), p.title) } else { p.title.clone() };
-        let mut body = String::new();
-        for part in [p.goal.as_deref().unwrap_or(""), p.context.as_deref().unwrap_or("")] {
-            body.push_str(part);
-            body.push(' ');
-        }
-        for s in &p.steps {
-            body.push_str(&s.text);
-            body.push(' ');
-        }
-        for s in p.sections.iter().filter(|s| s.top && !matches!(s.kind, crate::model::SectionKind::Goal | crate::model::SectionKind::Context | crate::model::SectionKind::Steps)) {
-            body.push_str(&s.text);
-            body.push(' ');
-        }
-        let headings: Vec<&str> = p.sections.iter().map(|s| s.title.as_str()).collect();
-        out.push(Record {
-            kind: Kind::Plan,
-            title: label.clone(),
-            heading: headings.join(" · "),
-            body,
-            url: url.clone(),
-            status,
-            year: year.clone(),
-            author: author.clone(),
-        });
-        for (k, d) in p.decisions.iter().enumerate() {
-            out.push(Record {
-                kind: Kind::Decision,
-                title: label.clone(),
-                heading: d.date.map_or_else(|| "Decision".to_string(), |d| d.to_string()),
-                body: format!("{} {}", d.text, d.detail.as_deref().unwrap_or("")),
-                url: format!("{url}#decision-{}", k + 1),
-                status,
-                year: d.date.map_or_else(|| year.clone(), |d| d.year().to_string()),
-                author: author.clone(),
-            });
-        }
-        if let Some(r) = &p.retrospective {
-            let done_year = p.completed.as_ref().and_then(|c| c.date).map_or_else(|| year.clone(), |d| d.year().to_string());
-            for e in &r.entries {
-                let part = match e.part {
-                    RetroPart::WentWell => "What went well",
-                    RetroPart::WentWrong => "What didn't",
-                    RetroPart::ToChange => "What to change",
-                    RetroPart::Other => "Retrospective",
-                };
-                out.push(Record {
-                    kind: Kind::Lesson,
-                    title: label.clone(),
-                    heading: part.to_string(),
-                    body: e.text.clone(),
-                    url: format!("{url}#retrospective"),
-                    status,
-                    year: done_year.clone(),
-                    author: author.clone(),
-                });
-            }
-        }
-    }
+    let mut out: Vec<Record> =
+        h.plans.par_iter().zip(&idx.plan_urls).flat_map_iter(|(p, url)| plan_records(p, url)).collect();
     if let Some(t) = &h.debt {
         for item in &t.items {
             let status = crate::render::context::debt_state(item.status.kind);
@@ -178,6 +117,74 @@ pub fn records(h: &Harness, idx: &SiteIndex) -> Vec<Record> {
                 status: "other",
                 year: String::new(),
                 author: String::new(),
+            });
+        }
+    }
+    out
+}
+
+/// The records of plan `p`, shown at `url`: the plan, its decisions, its retrospective entries.
+fn plan_records(p: &Plan, url: &str) -> Vec<Record> {
+    let mut out = Vec::new();
+    let status = p.state().as_str();
+    let author = p.author.clone().unwrap_or_default();
+    let year = p.created.as_ref().and_then(|c| c.date).map(|d| d.year().to_string()).unwrap_or_default();
+    let label = if p.number.is_some() { format!("{} {}", p.label(), p.title) } else { p.title.clone() };
+    let mut body = String::new();
+    for part in [p.goal.as_deref().unwrap_or(""), p.context.as_deref().unwrap_or("")] {
+        body.push_str(part);
+        body.push(' ');
+    }
+    for s in &p.steps {
+        body.push_str(&s.text);
+        body.push(' ');
+    }
+    // The rest of the plan; decisions and retrospective entries have records of their own.
+    for s in p.sections.iter().filter(|s| s.top && !matches!(s.kind, Goal | Context | Steps | DecisionLog | Retrospective)) {
+        body.push_str(&s.text);
+        body.push(' ');
+    }
+    let headings: Vec<&str> = p.sections.iter().map(|s| s.title.as_str()).collect();
+    out.push(Record {
+        kind: Kind::Plan,
+        title: label.clone(),
+        heading: headings.join(" · "),
+        body,
+        url: url.to_string(),
+        status,
+        year: year.clone(),
+        author: author.clone(),
+    });
+    for (k, d) in p.decisions.iter().enumerate() {
+        out.push(Record {
+            kind: Kind::Decision,
+            title: label.clone(),
+            heading: d.date.map_or_else(|| "Decision".to_string(), |d| d.to_string()),
+            body: format!("{} {}", d.text, d.detail.as_deref().unwrap_or("")),
+            url: format!("{url}#decision-{}", k + 1),
+            status,
+            year: d.date.map_or_else(|| year.clone(), |d| d.year().to_string()),
+            author: author.clone(),
+        });
+    }
+    if let Some(r) = &p.retrospective {
+        let done_year = p.completed.as_ref().and_then(|c| c.date).map_or_else(|| year.clone(), |d| d.year().to_string());
+        for e in &r.entries {
+            let part = match e.part {
+                RetroPart::WentWell => "What went well",
+                RetroPart::WentWrong => "What didn't",
+                RetroPart::ToChange => "What to change",
+                RetroPart::Other => "Retrospective",
+            };
+            out.push(Record {
+                kind: Kind::Lesson,
+                title: label.clone(),
+                heading: part.to_string(),
+                body: e.text.clone(),
+                url: format!("{url}#retrospective"),
+                status,
+                year: done_year.clone(),
+                author: author.clone(),
             });
         }
     }

@@ -25,65 +25,98 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Lower case, accents removed.
 pub fn fold(word: &str) -> String {
-    word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase).collect()
+    let mut buf = String::new();
+    fold_into(word, &mut buf).to_string()
+}
+
+/// [`fold`] without allocating when `word` is already folded (most words are), else into `buf`.
+fn fold_into<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
+    if word.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        return word;
+    }
+    buf.clear();
+    if word.is_ascii() {
+        buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    } else {
+        buf.extend(word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
+    }
+    buf
 }
 
 /// The terms of `text`, in order (repeated terms repeated).
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut rest = String::with_capacity(text.len());
-    // Pass 1: IDs and CJK runs become terms and are blanked out of the text.
-    let chars: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some((term, len)) = id_at(&chars, i) {
-            out.push(term);
-            rest.push(' ');
-            i += len;
-            continue;
-        }
-        if is_cjk(chars[i]) {
-            let start = i;
-            while i < chars.len() && is_cjk(chars[i]) {
-                i += 1;
-            }
-            let run = &chars[start..i];
-            if run.len() == 1 {
-                out.push(run[0].to_string());
-            } else {
-                out.extend(run.windows(2).map(|w| w.iter().collect::<String>()));
-            }
-            rest.push(' ');
-            continue;
-        }
-        rest.push(chars[i]);
-        i += 1;
-    }
-    // Pass 2: words.
-    for w in rest.unicode_words() {
-        let f = fold(w);
-        if !f.is_empty() {
-            out.push(f);
-        }
-    }
+    for_each_term(text, |t| out.push(t.to_string()));
     out
 }
 
-/// `EP-12` / `td-004` at `i` (not inside a longer word): the canonical term and its length.
-fn id_at(chars: &[char], i: usize) -> Option<(String, usize)> {
-    if i > 0 && chars[i - 1].is_alphanumeric() {
+/// Calls `f` with every term of `text`, in order, allocating only for words that need folding.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let mut buf = String::new();
+    let mut words = |segment: &str, f: &mut dyn FnMut(&str)| {
+        for w in segment.unicode_words() {
+            let t = fold_into(w, &mut buf);
+            if !t.is_empty() {
+                f(t);
+            }
+        }
+    };
+    let mut plain = 0; // start of the text not yet split into words
+    let mut prev_alnum = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !prev_alnum && matches!(c, 'e' | 'E' | 't' | 'T') {
+            if let Some((id, len)) = id_at(&text[i..]) {
+                words(&text[plain..i], &mut f);
+                f(&id);
+                plain = i + len;
+                while chars.peek().is_some_and(|&(j, _)| j < plain) {
+                    chars.next();
+                }
+                prev_alnum = false;
+                continue;
+            }
+        }
+        if is_cjk(c) {
+            words(&text[plain..i], &mut f);
+            let mut end = i + c.len_utf8();
+            let mut last = (i, c);
+            let mut single = true;
+            while let Some(&(j, d)) = chars.peek().filter(|(_, d)| is_cjk(*d)) {
+                f(&text[last.0..j + d.len_utf8()]);
+                single = false;
+                last = (j, d);
+                end = j + d.len_utf8();
+                chars.next();
+            }
+            if single {
+                f(&text[i..end]);
+            }
+            plain = end;
+            prev_alnum = false;
+            continue;
+        }
+        prev_alnum = c.is_alphanumeric();
+    }
+    words(&text[plain..], &mut f);
+}
+
+/// `EP-12` / `td-004` at the start of `s` (not followed by more of a word; CJK text around an
+/// ID does not count, as it is written without spaces): the canonical term
+/// and its length in bytes.
+fn id_at(s: &str) -> Option<(String, usize)> {
+    let b = s.as_bytes();
+    let prefix = b.get(..2)?.to_ascii_lowercase();
+    if !(prefix == b"ep" || prefix == b"td") || b.get(2) != Some(&b'-') {
         return None;
     }
-    let prefix: String = chars.get(i..i + 2)?.iter().collect::<String>().to_ascii_lowercase();
-    if !(prefix == "ep" || prefix == "td") || chars.get(i + 2) != Some(&'-') {
+    let digits = b[3..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 6 || s[3 + digits..].chars().next().is_some_and(|c| c.is_alphanumeric() && !is_cjk(c)) {
         return None;
     }
-    let digits: String = chars[i + 3..].iter().take_while(|c| c.is_ascii_digit()).collect();
-    if digits.is_empty() || digits.len() > 6 || chars.get(i + 3 + digits.len()).is_some_and(|c| c.is_alphanumeric()) {
-        return None;
-    }
-    let n: u32 = digits.parse().ok()?;
-    Some((format!("{prefix}-{n:03}"), 3 + digits.len()))
+    let n: u32 = s[3..3 + digits].parse().ok()?;
+    let prefix = if prefix == b"ep" { "ep" } else { "td" };
+    Some((format!("{prefix}-{n:03}"), 3 + digits))
 }
 
 #[cfg(test)]
@@ -98,7 +131,8 @@ mod tests {
 
     #[test]
     fn ids_are_one_term_in_any_width() {
-        assert_eq!(terms("see EP-12 and td-4, STEP-1"), ["ep-012", "td-004", "see", "and", "step", "1"]);
+        assert_eq!(terms("see EP-12 and td-4, STEP-1"), ["see", "ep-012", "and", "td-004", "step", "1"]);
+        assert_eq!(terms("EP-7x ep-"), ["ep", "7x", "ep"]);
         assert_eq!(terms("EP-0012"), ["ep-012"]);
     }
 
@@ -107,5 +141,6 @@ mod tests {
         assert_eq!(terms("缓存失效"), ["缓存", "存失", "失效"]);
         assert_eq!(terms("キャッシュ cache"), ["キャ", "ャッ", "ッシ", "シュ", "cache"]);
         assert_eq!(terms("的"), ["的"]);
+        assert_eq!(terms("a缓存b EP-3的"), ["a", "缓存", "b", "ep-003", "的"]);
     }
 }

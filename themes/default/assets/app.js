@@ -149,9 +149,13 @@
   // Search: the client of the index `planbook build` writes under search/ (see src/search/).
   // Query terms are made exactly as the index's terms (src/search/tokenize.rs).
 
-  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/g;
-  var HAS_CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
-  var ID = /(^|[^\p{L}\p{N}])(ep|td)-(\d{1,6})(?![\p{L}\p{N}])/giu;
+  // Scripts written without spaces: the same ranges as `is_cjk` in src/search/tokenize.rs.
+  var CJK_CHARS = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{2ffff}";
+  var CJK = new RegExp("[" + CJK_CHARS + "]+", "gu");
+  var HAS_CJK = new RegExp("[" + CJK_CHARS + "]", "u");
+  // An ID not inside a longer word (CJK neighbours do not count).
+  var WORD_CHAR = "(?![" + CJK_CHARS + "])[\\p{L}\\p{N}]";
+  var ID = new RegExp("(^|(?!" + WORD_CHAR + ")[\\s\\S])(ep|td)-(\\d{1,6})(?!" + WORD_CHAR + ")", "giu");
   var KIND_NAMES = { plan: "Plans", decision: "Decisions", lesson: "Lessons", debt: "Debt", quality: "Quality", doc: "Docs" };
   var KIND_ORDER = ["plan", "decision", "lesson", "debt", "quality", "doc"];
 
