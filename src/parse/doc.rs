@@ -17,8 +17,11 @@ fn sections(root: Node<'_>) -> Vec<crate::model::DocSection> {
             Some(1) if !seen_h1 => seen_h1 = true,
             Some(level) => {
                 let heading = plain_text(n);
-                let anchor =
-                    if level >= 2 { crate::slug::unique(crate::slug::slugify(&heading), &mut taken) } else { String::new() };
+                let anchor = if level >= 2 {
+                    crate::slug::unique(crate::slug::slugify(&heading), &mut taken)
+                } else {
+                    String::new()
+                };
                 out.push(crate::model::DocSection { heading, anchor, text: String::new() });
             }
             None => {

@@ -452,7 +452,12 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
             // Decisions and retrospective entries are indexed as records of their own.
             let nested = outline.parts[i + 1..].iter().take_while(|p| p.level > part.level);
             let mut text = String::new();
-            for n in part.blocks.iter().copied().chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied()))) {
+            for n in part
+                .blocks
+                .iter()
+                .copied()
+                .chain(nested.flat_map(|p| std::iter::once(p.heading).chain(p.blocks.iter().copied())))
+            {
                 if !text.is_empty() {
                     text.push(' ');
                 }

@@ -351,7 +351,7 @@ pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
         duration_days,
         done,
         total,
-        percent: if total == 0 { 0 } else { done * 100 / total },
+        percent: (done * 100).checked_div(total).unwrap_or(0),
         current: plan.steps.iter().find(|s| s.marker == StepMarker::InProgress).map(brief),
         blocked: plan.steps.iter().filter(|s| s.marker == StepMarker::Blocked).map(brief).collect(),
         last_decision: date(plan.decisions.iter().filter_map(|d| d.date).max()),
@@ -557,7 +557,7 @@ pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, 
     referenced_by.plans.clear();
     let shown = |name: &str| {
         let n = name.to_ascii_lowercase();
-        !matches!(n.as_str(), "status" | "state" | "priority") && !(item.title == item.field(name).unwrap_or("-"))
+        !matches!(n.as_str(), "status" | "state" | "priority") && item.title != item.field(name).unwrap_or("-")
     };
     let priority_class = item
         .priority

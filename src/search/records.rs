@@ -140,7 +140,9 @@ fn plan_records(p: &Plan, url: &str) -> Vec<Record> {
         body.push(' ');
     }
     // The rest of the plan; decisions and retrospective entries have records of their own.
-    for s in p.sections.iter().filter(|s| s.top && !matches!(s.kind, Goal | Context | Steps | DecisionLog | Retrospective)) {
+    for s in
+        p.sections.iter().filter(|s| s.top && !matches!(s.kind, Goal | Context | Steps | DecisionLog | Retrospective))
+    {
         body.push_str(&s.text);
         body.push(' ');
     }
@@ -168,7 +170,8 @@ fn plan_records(p: &Plan, url: &str) -> Vec<Record> {
         });
     }
     if let Some(r) = &p.retrospective {
-        let done_year = p.completed.as_ref().and_then(|c| c.date).map_or_else(|| year.clone(), |d| d.year().to_string());
+        let done_year =
+            p.completed.as_ref().and_then(|c| c.date).map_or_else(|| year.clone(), |d| d.year().to_string());
         for e in &r.entries {
             let part = match e.part {
                 RetroPart::WentWell => "What went well",

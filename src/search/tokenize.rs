@@ -65,17 +65,18 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     let mut prev_alnum = false;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
-        if !prev_alnum && matches!(c, 'e' | 'E' | 't' | 'T') {
-            if let Some((id, len)) = id_at(&text[i..]) {
-                words(&text[plain..i], &mut f);
-                f(&id);
-                plain = i + len;
-                while chars.peek().is_some_and(|&(j, _)| j < plain) {
-                    chars.next();
-                }
-                prev_alnum = false;
-                continue;
+        if !prev_alnum
+            && matches!(c, 'e' | 'E' | 't' | 'T')
+            && let Some((id, len)) = id_at(&text[i..])
+        {
+            words(&text[plain..i], &mut f);
+            f(&id);
+            plain = i + len;
+            while chars.peek().is_some_and(|&(j, _)| j < plain) {
+                chars.next();
             }
+            prev_alnum = false;
+            continue;
         }
         if is_cjk(c) {
             words(&text[plain..i], &mut f);

@@ -70,19 +70,19 @@ fn every_page_of_the_contract_exists() {
     assert!(assets.iter().any(|a| a.starts_with("assets/favicon.") && a.ends_with(".svg")));
     assert!(assets.iter().any(|a| a.starts_with("assets/style.") && a.ends_with(".css")));
     assert!(assets.iter().any(|a| a.starts_with("assets/app.") && a.ends_with(".js")));
-    // The search index: its meta file, term shards, fragments and one file per facet, all
-    // content-named.
+    // The search index: its meta file, term shards, fragments, the fragment directory and one
+    // file per facet, all content-named.
     let index: Vec<_> = all.iter().filter(|f| f.starts_with("search/") && *f != "search/index.html").collect();
     let named = |prefix: &str, ext: &str| index.iter().filter(|f| f.starts_with(prefix) && f.ends_with(ext)).count();
     assert_eq!(named("search/index.", ".json"), 1, "{index:?}");
-    assert!(named("search/t.", ".bin") >= 1 && named("search/f.", ".json") >= 1, "{index:?}");
-    for facet in ["search/k.", "search/s.", "search/y.", "search/a."] {
+    assert!(named("search/t.", ".bin") >= 1 && named("search/f.", ".bin") >= 1, "{index:?}");
+    for facet in ["search/k.", "search/s.", "search/y.", "search/a.", "search/d."] {
         assert_eq!(named(facet, ".bin"), 1, "{facet}: {index:?}");
     }
     assert_eq!(all.len(), expected.len() + 3 + index.len(), "no unexpected files: {all:?}");
     assert_eq!(
         index.len(),
-        named("search/index.", ".json") + named("search/t.", ".bin") + named("search/f.", ".json") + 4,
+        named("search/index.", ".json") + named("search/t.", ".bin") + named("search/f.", ".bin") + 5,
         "{index:?}"
     );
 }
@@ -308,7 +308,7 @@ fn repository_images_are_copied_into_the_site() {
         "docs/harness/exec-plans/active/001-x.md",
         "# EP-001: X\n\n## Context\n\n![diagram](img/flow.png) [secret](../../../.env)\n",
     );
-    site.write("docs/harness/exec-plans/active/img/flow.png", b"\x89PNG fake".to_vec());
+    site.write("docs/harness/exec-plans/active/img/flow.png", b"\x89PNG fake");
     site.write(".env", "TOKEN=1");
     assert_eq!(site.run(&["build"]).code, 0);
     let html = site.read("site/plans/001-x/index.html");

@@ -175,7 +175,7 @@ fn gitignored_and_excluded_files_are_not_read() {
 #[test]
 fn bad_files_get_diagnostics_and_the_rest_is_still_read() {
     let site = minimal();
-    site.write("docs/harness/exec-plans/active/002-latin1.md", b"# EP-002: Caf\xe9\n".to_vec());
+    site.write("docs/harness/exec-plans/active/002-latin1.md", b"# EP-002: Caf\xe9\n");
     site.write("docs/harness/exec-plans/active/003-yaml.md", "---\nstatus: [active\n---\n# EP-003: Y\n");
     site.write("docs/harness/exec-plans/active/004-empty.md", "");
     let crlf = format!("\u{feff}{}", PLAN.replace("EP-001", "EP-005").replace('\n', "\r\n"));

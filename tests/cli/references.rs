@@ -139,7 +139,7 @@ fn references_in_gitignored_and_excluded_folders_are_ignored() {
     site.write("vendor/lib.rs", "// EP-778\n");
     site.write("src/ok.rs", "// See EP-001\n");
     site.write("planbook.yaml", "exclude: [vendor]\n");
-    site.write("assets/blob.bin", b"EP-779\0binary".to_vec());
+    site.write("assets/blob.bin", b"EP-779\0binary");
     let run = site.run(&["check", "--format", "json"]);
     let errors: Vec<_> = codes(&run).into_iter().filter(|(c, ..)| c.starts_with("E02")).collect();
     assert!(errors.is_empty(), "{errors:?}");

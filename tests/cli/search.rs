@@ -31,13 +31,15 @@ fn results(browser: &Browser) -> Vec<(String, String)> {
         "return [...document.querySelectorAll('[data-results] a.result')].map(a => [a.closest('section').dataset.kind, a.getAttribute('href')])",
         json!([]),
     );
-    v.as_array().unwrap().iter().map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string())).collect()
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+        .collect()
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
-        .collect()
+    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
 }
 
 fn has(results: &[(String, String)], kind: &str, url_part: &str) -> bool {
@@ -56,12 +58,16 @@ fn queries_return_the_expected_records() {
     let r2 = query(&browser, &server, "garbage collection grace");
     assert!(!r2.is_empty() && r2.iter().all(|(_, u)| u.contains("009-garbage-collection")), "{r2:?}");
     // Title matches rank first.
-    let first = browser.eval("return document.querySelector('[data-results] a.result').getAttribute('href')", json!([]));
+    let first =
+        browser.eval("return document.querySelector('[data-results] a.result').getAttribute('href')", json!([]));
     assert_eq!(first, json!("../plans/009-garbage-collection/index.html"));
     // Prefix matching and highlighted excerpts.
     let r3 = query(&browser, &server, "retro");
     assert!(!r3.is_empty(), "prefix finds retrospective");
-    let marks = browser.eval("return [...document.querySelectorAll('[data-results] mark')].map(m => m.textContent.toLowerCase())", json!([]));
+    let marks = browser.eval(
+        "return [...document.querySelectorAll('[data-results] mark')].map(m => m.textContent.toLowerCase())",
+        json!([]),
+    );
     assert!(marks.as_array().unwrap().iter().all(|m| m.as_str().unwrap().starts_with("retro")), "{marks}");
     // IDs as typed.
     let r4 = query(&browser, &server, "EP-9");
@@ -116,7 +122,9 @@ fn instant_results_and_keyboard_navigation() {
     browser.type_into("#site-search-q", "garbage");
     browser.wait_for("return !document.querySelector('#site-search-results').hidden && document.querySelectorAll('#site-search-results a.result').length > 0");
     browser.type_into("#site-search-q", "\u{E015}"); // ArrowDown
-    let selected = browser.wait_for("return document.querySelector('#site-search-results a.result[aria-selected=true]')?.getAttribute('href')");
+    let selected = browser.wait_for(
+        "return document.querySelector('#site-search-results a.result[aria-selected=true]')?.getAttribute('href')",
+    );
     browser.type_into("#site-search-q", "\u{E007}"); // Enter
     let target = selected.as_str().unwrap().to_string();
     browser.wait_for(&format!("return location.href.endsWith({})", json!(target.trim_start_matches("./"))));
@@ -163,4 +171,30 @@ fn without_javascript_the_search_page_is_a_list_of_links() {
     }
     let header = site().read("site/index.html");
     assert!(header.contains("action=\"search/index.html\""), "the header box submits to the search page");
+}
+
+#[test]
+fn long_groups_show_more_on_request() {
+    let Some(browser) = Browser::start() else { return };
+    let server = StaticServer::start(&site().root().join("site"), "/");
+    query(&browser, &server, "the");
+    let count = |kind: &str| {
+        browser
+            .eval("return document.querySelectorAll(`[data-kind=${arguments[0]}] a.result`).length", json!([kind]))
+            .as_u64()
+            .unwrap()
+    };
+    let kind = browser.eval("return document.querySelector('[data-more]').dataset.more", json!([]));
+    let kind = kind.as_str().expect("a group with more results than shown").to_string();
+    assert_eq!(count(&kind), 5, "a few per kind at first");
+    browser.click(&format!("[data-more={kind}]"));
+    browser.wait_for(&format!("return document.querySelectorAll('[data-kind={kind}] a.result').length > 5"));
+    // Focus moves to the first newly shown result, so keyboard users carry on from there.
+    let focused = browser.eval(
+        "const links = [...document.querySelectorAll(`[data-kind=${arguments[0]}] a.result`)]; return links.indexOf(document.activeElement)",
+        json!([kind]),
+    );
+    assert_eq!(focused, json!(5));
+    let errors = browser.console_errors();
+    assert!(errors.is_empty(), "{errors:?}");
 }

@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A static file server for `dir` on 127.0.0.1 (an ephemeral port), serving it under `prefix`
@@ -17,6 +18,8 @@ use std::time::{Duration, Instant};
 pub struct StaticServer {
     pub port: u16,
     pub prefix: String,
+    /// (path, body bytes) of every response, for benchmarks.
+    log: Arc<Mutex<Vec<(String, usize)>>>,
 }
 
 /// The Content-Security-Policy the site must work under: nothing inline, nothing eval'd,
@@ -37,6 +40,8 @@ impl StaticServer {
 
     fn start_with_headers(dir: &Path, prefix: &str, headers: &str) -> StaticServer {
         let headers = headers.to_string();
+        let log: Arc<Mutex<Vec<(String, usize)>>> = Arc::default();
+        let served = log.clone();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
         let dir = dir.to_path_buf();
@@ -47,10 +52,24 @@ impl StaticServer {
                 let dir = dir.clone();
                 let p = p.clone();
                 let headers = headers.clone();
-                std::thread::spawn(move || serve(stream, &dir, &p, &headers));
+                let log = served.clone();
+                std::thread::spawn(move || {
+                    if let Some(entry) = serve(stream, &dir, &p, &headers) {
+                        log.lock().unwrap().push(entry);
+                    }
+                });
             }
         });
-        StaticServer { port, prefix }
+        StaticServer { port, prefix, log }
+    }
+
+    /// Body bytes served since the last call for the paths `keep` accepts; forgets the log.
+    #[allow(dead_code)]
+    pub fn take_bytes(&self, keep: impl Fn(&str) -> bool) -> u64 {
+        let mut log = self.log.lock().unwrap();
+        let sum = log.iter().filter(|(p, _)| keep(p)).map(|(_, n)| *n as u64).sum();
+        log.clear();
+        sum
     }
 
     /// The URL of `path` (site-relative).
@@ -59,11 +78,12 @@ impl StaticServer {
     }
 }
 
-fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) {
+/// Answers one request; returns (path, body bytes) of what it served.
+fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) -> Option<(String, usize)> {
     let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
-        return;
+        return None;
     }
     loop {
         let mut h = String::new();
@@ -91,6 +111,7 @@ fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) {
     );
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
+    Some((path, body.len()))
 }
 
 fn percent_decode(s: &str) -> String {
@@ -98,12 +119,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 3 <= b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 3 <= b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -195,6 +217,13 @@ impl Browser {
     /// Runs JavaScript (the body of a function; `arguments` holds `args`) and returns its value.
     pub fn eval(&self, script: &str, args: Value) -> Value {
         self.cmd("POST", "/execute/sync", json!({"script": script, "args": args}))
+    }
+
+    /// Runs asynchronous JavaScript: the script calls `arguments[arguments.length - 1]` with its
+    /// result.
+    #[allow(dead_code)]
+    pub fn eval_async(&self, script: &str, args: Value) -> Value {
+        self.cmd("POST", "/execute/async", json!({"script": script, "args": args}))
     }
 
     /// Waits until `script` returns something truthy (up to 10 s) and returns it.

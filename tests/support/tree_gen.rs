@@ -160,8 +160,8 @@ pub fn write_tree(root: &Path, plans: usize, sources: usize) {
 }
 
 fn plan(rng: &mut Rng, n: usize, total: usize) -> (&'static str, String) {
-    let active = n % 3 == 0;
-    let abandoned = !active && n % 17 == 0;
+    let active = n.is_multiple_of(3);
+    let abandoned = !active && n.is_multiple_of(17);
     let created = n * 2000 / total.max(1) + rng.below(20);
     let mut s = String::with_capacity(4096);
     let status = if active {

@@ -163,6 +163,13 @@
     return w.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   }
 
+  // One word segmenter for the page: making one is slow.
+  var segmenter = null;
+  function words() {
+    if (!segmenter) segmenter = new Intl.Segmenter(undefined, { granularity: "word" });
+    return segmenter;
+  }
+
   function tokenize(text) {
     var terms = [];
     text = text.replace(ID, function (_, before, kind, digits) {
@@ -177,8 +184,7 @@
       for (var i = 0; i + 1 < chars.length; i++) terms.push(chars[i] + chars[i + 1]);
       return " ";
     });
-    var seg = new Intl.Segmenter(undefined, { granularity: "word" });
-    for (var s of seg.segment(text)) {
+    for (var s of words().segment(text)) {
       if (s.isWordLike) {
         var f = fold(s.segment);
         if (f) terms.push(f);
@@ -208,12 +214,20 @@
     });
   }
 
+  // An index file's bytes (an ArrayBuffer), or its JSON with kind "json". Files start with the
+  // gzip magic number when planbook compressed them; a host may also have decompressed them.
   Index.prototype.get = function (path, kind) {
     var url = this.base + path;
     if (!this.cache[url]) {
       this.cache[url] = fetch(url).then(function (r) {
         if (!r.ok) throw new Error("search index: " + r.status + " " + url);
-        return kind === "json" ? r.json() : r.arrayBuffer();
+        return r.arrayBuffer();
+      }).then(function (buf) {
+        var head = new Uint8Array(buf, 0, Math.min(2, buf.byteLength));
+        if (head[0] !== 0x1f || head[1] !== 0x8b) return buf;
+        return new Response(new Blob([buf]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      }).then(function (buf) {
+        return kind === "json" ? JSON.parse(decoder.decode(buf)) : buf;
       });
     }
     return this.cache[url];
@@ -241,13 +255,20 @@
     return out;
   }
 
-  function postings(entry, records) {
-    var v = entry.view, list = [];
+  // Adds the entry's postings to `scores` (the best score of each record for this query term)
+  // and the records it newly touches to `touched`.
+  function addPostings(entry, records, idf, scores, touched) {
+    var v = entry.view;
+    var add = function (rid, weight) {
+      var sc = idf * weight / 255;
+      if (scores[rid] === 0) touched.push(rid);
+      if (sc > scores[rid]) scores[rid] = sc;
+    };
     if (entry.mode === 0) {
       var pos = { i: entry.start }, rid = 0;
       for (var k = 0; k < entry.df; k++) {
         rid += varint(v, pos);
-        list.push([rid, v[pos.i++]]);
+        add(rid, v[pos.i++]);
       }
     } else {
       var bytes = Math.ceil(records / 8), w = entry.start + bytes, n = 0;
@@ -257,13 +278,12 @@
         for (var bit = 0; bit < 8; bit++) {
           if (b & (1 << bit)) {
             var packed = v[w + (n >> 1)];
-            list.push([byte * 8 + bit, ((n & 1) ? (packed & 15) : (packed >> 4)) * 16 + 8]);
+            add(byte * 8 + bit, ((n & 1) ? (packed & 15) : (packed >> 4)) * 16 + 8);
             n++;
           }
         }
       }
     }
-    return list;
   }
 
   // Shards whose term range can hold `term` (and, for a prefix, every term starting with it).
@@ -286,9 +306,10 @@
     if (!unique.length) return Promise.resolve({ terms: [], hits: [] });
     return this.meta.then(function (meta) {
       var n = meta.records;
+      self.get(meta.directory); // needed next, for the results' fragments
       return Promise.all(unique.map(function (term) {
         return Promise.all(shardsFor(meta, term).map(function (f) { return self.get(f); })).then(function (bufs) {
-          var scores = new Map(), expanded = 0;
+          var scores = new Float32Array(n), touched = [], expanded = 0;
           bufs.forEach(function (buf) {
             readShard(buf, n).forEach(function (e) {
               var exact = e.term === term;
@@ -296,23 +317,20 @@
               if (!exact && (e.term.lastIndexOf(term, 0) !== 0 || expanded >= 64)) return;
               if (!exact) expanded++;
               var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * (exact ? 1 : 0.85);
-              postings(e, n).forEach(function (p) {
-                var s = idf * p[1] / 255;
-                if (s > (scores.get(p[0]) || 0)) scores.set(p[0], s);
-              });
+              addPostings(e, n, idf, scores, touched);
             });
           });
-          return scores;
+          return { scores: scores, touched: touched };
         });
       })).then(function (perTerm) {
-        // Every term must match (AND); scores add up.
-        perTerm.sort(function (a, b) { return a.size - b.size; });
+        // Every term must match (AND); scores add up. Walk the rarest term's records.
+        perTerm.sort(function (a, b) { return a.touched.length - b.touched.length; });
         var hits = [];
-        perTerm[0].forEach(function (score, rid) {
-          var total = score;
-          for (var k = 1; k < perTerm.length; k++) {
-            var s = perTerm[k].get(rid);
-            if (s === undefined) return;
+        perTerm[0].touched.forEach(function (rid) {
+          var total = 0;
+          for (var k = 0; k < perTerm.length; k++) {
+            var s = perTerm[k].scores[rid];
+            if (s === 0) return;
             total += s;
           }
           hits.push({ rid: rid, score: total });
@@ -323,19 +341,34 @@
     });
   };
 
-  // Records' metadata: {title, heading, url, kind, status, year, author, excerpt}.
+  // Records' metadata: {rid, title, heading, url, kind, excerpt}. A fragment's name comes from
+  // the directory; within a fragment a null title repeats the row before, and a URL of only
+  // "#anchor" is on the row before's page.
   Index.prototype.records = function (rids) {
     var self = this;
     return this.meta.then(function (meta) {
-      var files = {};
-      rids.forEach(function (rid) { files[Math.floor(rid / meta.fragment_size)] = true; });
-      var keys = Object.keys(files);
-      return Promise.all(keys.map(function (k) { return self.get(meta.fragments[k], "json"); })).then(function (frags) {
-        var byFile = {};
-        keys.forEach(function (k, i) { byFile[k] = frags[i]; });
-        return rids.map(function (rid) {
-          var r = byFile[Math.floor(rid / meta.fragment_size)][rid % meta.fragment_size];
-          return { rid: rid, title: r[0], heading: r[1], url: r[2], kind: r[3], status: r[4], year: r[5], author: r[6], excerpt: r[7] };
+      return self.get(meta.directory).then(function (dir) {
+        var hashes = new DataView(dir), size = meta.fragment_size, files = {};
+        rids.forEach(function (rid) { files[Math.floor(rid / size)] = true; });
+        var keys = Object.keys(files);
+        return Promise.all(keys.map(function (k) {
+          var h = hashes.getUint32(k * 4, true).toString(16);
+          return self.get("search/f." + "00000000".slice(h.length) + h + ".bin", "json");
+        })).then(function (frags) {
+          var byFile = {};
+          keys.forEach(function (k, i) {
+            var title = "", page = "";
+            byFile[k] = frags[i].map(function (row) {
+              if (row[0] !== null) title = row[0];
+              var url = row[2].charAt(0) === "#" ? page + row[2] : row[2];
+              page = url.split("#")[0];
+              return { title: title, heading: row[1], url: url, kind: row[3], excerpt: row[4] };
+            });
+          });
+          return rids.map(function (rid) {
+            var r = byFile[Math.floor(rid / size)][rid % size];
+            return { rid: rid, title: r.title, heading: r.heading, url: r.url, kind: r.kind, excerpt: r.excerpt };
+          });
         });
       });
     });
@@ -378,7 +411,7 @@
 
   // `text` with the words matching `terms` in <mark>, cut to a window around the first match.
   function highlight(text, terms, width) {
-    var seg = new Intl.Segmenter(undefined, { granularity: "word" });
+    var seg = words();
     var parts = [], first = -1, offset = 0;
     var cjk = terms.filter(function (t) { return HAS_CJK.test(t); });
     for (var s of seg.segment(text)) {
@@ -410,6 +443,12 @@
       '<span class="result-excerpt">' + highlight(r.excerpt, terms, width) + "</span></a>";
   }
 
+  // Results for `q` are on screen: tests wait for the attribute, benchmarks read the measure.
+  function ready(q) {
+    performance.measure("planbook-search", "planbook-search-start");
+    document.body.setAttribute("data-search-ready", q);
+  }
+
   function siteSearch() {
     var form = document.querySelector("form.site-search");
     if (!form) return null;
@@ -439,6 +478,7 @@
       var q = input.value.trim(), mine = ++seq;
       if (!q) { close(); return; }
       var idx = getIndex();
+      performance.mark("planbook-search-start");
       idx.search(q).then(function (res) {
         var top = res.hits.slice(0, 8);
         return idx.records(top.map(function (h) { return h.rid; })).then(function (recs) {
@@ -453,7 +493,7 @@
           popup.hidden = false;
           input.setAttribute("aria-expanded", "true");
           active = -1;
-          document.body.setAttribute("data-search-ready", q);
+          ready(q);
         });
       }).catch(function (e) { console.warn(e); });
     }
@@ -490,7 +530,8 @@
     var root = document.querySelector("form.site-search").getAttribute("data-search-root");
     var params = new URLSearchParams(location.search);
     var filters = { kind: params.get("kind") || "", status: params.get("status") || "", year: params.get("year") || "", author: params.get("author") || "" };
-    var shownPerKind = 20, seq = 0;
+    // Results shown per kind: a few at first (each needs its fragment), more on request.
+    var FIRST = 5, MORE = 20, shown = {}, focusNext = null, seq = 0;
     input.value = params.get("q") || "";
 
     function url() {
@@ -512,23 +553,27 @@
       }
       fallback.hidden = true;
       var idx = getIndex();
+      performance.mark("planbook-search-start");
       Promise.all([idx.search(q), idx.facets()]).then(function (both) {
         var res = both[0], facets = both[1];
+        // Active filters as (facet, value index): a record passes when it has every value.
+        var active = Object.keys(filters).filter(function (f) { return filters[f]; }).map(function (f) {
+          return { name: f, of: facets[f].of, value: facets[f].values.indexOf(filters[f]) };
+        });
         var pass = function (rid, except) {
-          return Object.keys(filters).every(function (f) {
-            return f === except || !filters[f] || facets[f].values[facets[f].of[rid]] === filters[f];
-          });
+          for (var i = 0; i < active.length; i++) {
+            if (active[i].name !== except && active[i].of[rid] !== active[i].value) return false;
+          }
+          return true;
         };
         var hits = res.hits.filter(function (h) { return pass(h.rid, null); });
         // Counts per facet value: the query and the other facets' filters applied.
         var html = "";
         ["kind", "status", "year", "author"].forEach(function (f) {
           var counts = {};
-          res.hits.forEach(function (h) {
-            if (!pass(h.rid, f)) return;
-            var v = facets[f].values[facets[f].of[h.rid]];
-            if (v) counts[v] = (counts[v] || 0) + 1;
-          });
+          var names = facets[f].values, of = facets[f].of, byIndex = new Uint32Array(names.length);
+          res.hits.forEach(function (h) { if (pass(h.rid, f)) byIndex[of[h.rid]]++; });
+          names.forEach(function (v, i) { if (v && byIndex[i]) counts[v] = byIndex[i]; });
           var values = Object.keys(counts).sort(function (a, b) { return f === "year" ? b.localeCompare(a) : counts[b] - counts[a] || a.localeCompare(b); });
           if (!values.length) return;
           html += '<fieldset class="facet" data-facet="' + f + '"><legend>' + { kind: "Kind", status: "Status", year: "Year", author: "Author" }[f] + "</legend>";
@@ -548,7 +593,8 @@
           (groups[k] = groups[k] || []).push(h);
         });
         var wanted = [];
-        KIND_ORDER.forEach(function (k) { (groups[k] || []).slice(0, shownPerKind).forEach(function (h) { wanted.push(h.rid); }); });
+        var limit = function (k) { return shown[k] || FIRST; };
+        KIND_ORDER.forEach(function (k) { (groups[k] || []).slice(0, limit(k)).forEach(function (h) { wanted.push(h.rid); }); });
         return idx.records(wanted).then(function (recs) {
           if (mine !== seq) return;
           var byRid = {};
@@ -557,7 +603,7 @@
             results.innerHTML = '<p class="no-results">No results for “' + escapeHtml(q) + "”" +
               (Object.keys(filters).some(function (f) { return filters[f]; }) ? " with these filters" : "") +
               '. Try fewer words, or the start of a word.</p>';
-            document.body.setAttribute("data-search-ready", q);
+            ready(q);
             return;
           }
           var out = '<p class="result-count">' + hits.length + " result" + (hits.length === 1 ? "" : "s") + "</p>";
@@ -565,13 +611,20 @@
             var g = groups[k];
             if (!g) return;
             out += '<section class="result-group" data-kind="' + k + '"><h2>' + KIND_NAMES[k] + ' <span class="count">' + g.length + "</span></h2><ol>";
-            g.slice(0, shownPerKind).forEach(function (h) {
+            g.slice(0, limit(k)).forEach(function (h) {
               out += "<li>" + resultHtml(byRid[h.rid], res.terms, root, 260, false) + "</li>";
             });
-            out += "</ol>" + (g.length > shownPerKind ? '<p class="muted">and ' + (g.length - shownPerKind) + " more: narrow the search or filter by kind.</p>" : "") + "</section>";
+            var rest = g.length - limit(k);
+            out += "</ol>" + (rest > 0 ? '<button type="button" class="show-more" data-more="' + k + '">Show ' + Math.min(rest, MORE) +
+              " more " + KIND_NAMES[k].toLowerCase() + " (of " + rest + ")</button>" : "") + "</section>";
           });
           results.innerHTML = out;
-          document.body.setAttribute("data-search-ready", q);
+          if (focusNext) {
+            var next = results.querySelectorAll('[data-kind="' + focusNext.kind + '"] a.result')[focusNext.at];
+            if (next) next.focus();
+            focusNext = null;
+          }
+          ready(q);
         });
       }).catch(function (e) {
         console.warn(e);
@@ -580,11 +633,19 @@
     }
 
     var timer = 0;
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(render, 80); });
+    input.addEventListener("input", function () { shown = {}; clearTimeout(timer); timer = setTimeout(render, 80); });
+    results.addEventListener("click", function (e) {
+      var k = e.target.getAttribute && e.target.getAttribute("data-more");
+      if (!k) return;
+      focusNext = { kind: k, at: shown[k] || FIRST };
+      shown[k] = (shown[k] || FIRST) + MORE;
+      render();
+    });
     form.addEventListener("submit", function (e) { e.preventDefault(); render(); });
     facetBox.addEventListener("change", function (e) {
       var f = e.target.name.replace(/^f-/, "");
       filters[f] = e.target.value;
+      shown = {};
       render();
     });
     // Arrow keys move between results; the input keeps its own keys.
