@@ -214,9 +214,6 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
     let repo_url = project.config.repo_url.as_deref();
     let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
-    let t_search = Instant::now();
-    let search_index = search::build(&search::records::records(&checked.harness, index));
-    let search_time = t_search.elapsed();
     let ref_links = rewrite::RefLinks::new(&checked.harness, index);
     let cx = rewrite::RewriteContext { index, repo_url, refs: &ref_links };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
@@ -231,24 +228,41 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         title: &title,
         repo_url,
         base_url,
-        search_index: &search_index.meta,
+        search_index: search::META,
     };
-    render::render(&input, &|page| {
-        if !page.url.ends_with(".html") {
-            // The feed: XML written as rendered.
-            return writer.write(&page.url, write::Contents::Bytes(page.html.as_bytes()));
-        }
-        let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
-        drop(page.html);
-        writer.write(&page.url, write::Contents::Bytes(rewritten.html.as_bytes()))?;
-        images.lock().expect("no panic while holding the lock").extend(rewritten.images);
-        pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Ok(())
-    })?;
+    // The search index is built and written while pages render: pages name only its fixed meta
+    // file, so neither waits for the other.
+    let (searched, rendered) = rayon::join(
+        || -> anyhow::Result<(Duration, usize)> {
+            let t = Instant::now();
+            let search_index = search::build(&search::records::records(&checked.harness, index));
+            let took = t.elapsed();
+            search_index
+                .files
+                .par_iter()
+                .try_for_each(|(path, bytes)| writer.write(path, write::Contents::Bytes(bytes)))?;
+            Ok((took, search_index.files.len()))
+        },
+        || {
+            render::render(&input, &|page| {
+                if !page.url.ends_with(".html") {
+                    // The feed: XML written as rendered.
+                    return writer.write(&page.url, write::Contents::Bytes(page.html.as_bytes()));
+                }
+                let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
+                drop(page.html);
+                writer.write(&page.url, write::Contents::Bytes(rewritten.html.as_bytes()))?;
+                images.lock().expect("no panic while holding the lock").extend(rewritten.images);
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Ok(())
+            })
+        },
+    );
+    rendered?;
+    let (search_time, search_files) = searched?;
     for asset in [&theme.css, &theme.js, &theme.icon] {
         writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
     }
-    search_index.files.par_iter().try_for_each(|(path, bytes)| writer.write(path, write::Contents::Bytes(bytes)))?;
     for image in images.into_inner().expect("no panic while holding the lock") {
         let src = project.root.join(&image);
         if src.is_file() {
@@ -264,7 +278,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         render: t.elapsed(),
         write: tw.elapsed(),
         search: search_time,
-        search_files: search_index.files.len(),
+        search_files,
     })
 }
 

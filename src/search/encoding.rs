@@ -33,7 +33,8 @@ pub fn hash(bytes: &[u8]) -> u32 {
 /// `search/<prefix>.<hash of raw>.bin` and `raw` gzip-compressed. The gzip header carries no
 /// time or name, so the same input gives the same bytes.
 pub fn compressed(prefix: &str, raw: &[u8]) -> File {
-    let mut gz = GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::new(6));
+    let mut gz =
+        GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::new(if prefix == "f" { 1 } else { 6 }));
     gz.write_all(raw).expect("writing to memory");
     let bytes = gz.finish().expect("writing to memory");
     (format!("search/{prefix}.{:08x}.bin", hash(raw)), bytes)

@@ -198,3 +198,13 @@ fn long_groups_show_more_on_request() {
     let errors = browser.console_errors();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+#[test]
+fn opened_from_disk_the_search_page_says_how_to_serve_it() {
+    let Some(browser) = Browser::start() else { return };
+    let page = site().root().join("site/search/index.html");
+    browser.goto(&format!("file://{}?q=cache", page.display()));
+    let message = browser.wait_for("return document.querySelector('[data-results] .no-results')?.textContent");
+    assert!(message.as_str().unwrap().contains("served over HTTP"), "{message}");
+    assert_eq!(browser.eval("return document.querySelector('[data-search-fallback]').hidden", json!([])), json!(false));
+}

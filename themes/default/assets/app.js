@@ -208,7 +208,8 @@
   function Index(metaUrl) {
     this.base = metaUrl.slice(0, metaUrl.lastIndexOf("search/"));
     this.cache = {};
-    this.meta = fetch(metaUrl).then(function (r) {
+    // The meta file has a fixed name: revalidate it, so a cached copy never names old shards.
+    this.meta = fetch(metaUrl, { cache: "no-cache" }).then(function (r) {
       if (!r.ok) throw new Error("search index: " + r.status);
       return r.json();
     });
@@ -443,6 +444,14 @@
       '<span class="result-excerpt">' + highlight(r.excerpt, terms, width) + "</span></a>";
   }
 
+  // Why there are no results when the index does not load.
+  function unavailable() {
+    return location.protocol === "file:"
+      ? "Search needs the site served over HTTP: a page opened from disk may not load the index. " +
+        "Serve the folder (for example <code>python3 -m http.server</code> in it) and open it from there."
+      : "The search index could not be loaded.";
+  }
+
   // Results for `q` are on screen: tests wait for the attribute, benchmarks read the measure.
   function ready(q) {
     performance.measure("planbook-search", "planbook-search-start");
@@ -495,7 +504,11 @@
           active = -1;
           ready(q);
         });
-      }).catch(function (e) { console.warn(e); });
+      }).catch(function (e) {
+        console.warn(e);
+        popup.innerHTML = '<p class="no-results">' + unavailable() + "</p>";
+        popup.hidden = false;
+      });
     }
     input.addEventListener("input", function () {
       clearTimeout(timer);
@@ -628,7 +641,8 @@
         });
       }).catch(function (e) {
         console.warn(e);
-        results.innerHTML = '<p class="no-results">The search index could not be loaded.</p>';
+        results.innerHTML = '<p class="no-results">' + unavailable() + "</p>";
+        fallback.hidden = false;
       });
     }
 
