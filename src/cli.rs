@@ -68,8 +68,26 @@ pub struct BuildArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Fail (exit 1) when there are errors or warnings; nothing is written then.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "watch")]
     pub strict: bool,
+    /// After building, watch ROOT and rebuild what each change affects.
+    #[arg(long)]
+    pub watch: bool,
+    /// Serve the site with live reload while watching (the default with --watch).
+    #[arg(long, requires = "watch", overrides_with = "no_serve")]
+    pub serve: bool,
+    /// Watch without serving.
+    #[arg(long, requires = "watch")]
+    pub no_serve: bool,
+    /// Port of the preview server (the next free one when it is taken).
+    #[arg(long, default_value_t = 4040, requires = "watch")]
+    pub port: u16,
+    /// Address the preview server binds (loopback unless you say otherwise).
+    #[arg(long, default_value = "127.0.0.1", requires = "watch")]
+    pub bind: std::net::IpAddr,
+    /// Open the site in a browser once it is served.
+    #[arg(long, requires = "watch")]
+    pub open: bool,
 }
 
 #[cfg(test)]

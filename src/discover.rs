@@ -177,7 +177,8 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     Ok((sources, diagnostics))
 }
 
-fn exclude_set(globs: &[String]) -> anyhow::Result<GlobSet> {
+/// The `exclude` globs of planbook.yaml (`vendor` also excludes what is inside it).
+pub(crate) fn exclude_set(globs: &[String]) -> anyhow::Result<GlobSet> {
     let mut b = GlobSetBuilder::new();
     for g in globs {
         let g = g.trim_end_matches('/');
@@ -274,7 +275,7 @@ fn settle_outside_files(layout: &Layout, found: &mut [(String, SourceKind)]) {
 }
 
 /// Reads a repository file for references, if it is small, text, and mentions something.
-fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
+pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     if size > MAX_SCANNED_FILE {
         return None;
     }
@@ -292,7 +293,9 @@ fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     })
 }
 
-fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Box<Diagnostic>> {
+/// Reads a harness file (`path` relative to `root`) as `kind`; a diagnostic when it cannot be
+/// read or is not UTF-8.
+pub(crate) fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Box<Diagnostic>> {
     let bytes = std::fs::read(root.join(&path)).map_err(|e| {
         Box::new(Diagnostic::new(Code::UnreadableFile, path.clone(), None, format!("cannot read file: {e}")))
     })?;

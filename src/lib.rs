@@ -33,7 +33,11 @@ pub mod render;
 pub mod rewrite;
 pub mod rules;
 pub mod search;
+pub mod serve;
+pub mod session;
+pub mod site;
 pub mod slug;
+pub mod watch;
 pub mod write;
 pub mod yaml;
 
@@ -210,32 +214,24 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
             search_files: 0,
         });
     }
-    let index = &checked.index;
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
-    let repo_url = project.config.repo_url.as_deref();
-    let base_url = opts.base_url.as_deref().or(project.config.base_url.as_deref());
-    let ref_links = rewrite::RefLinks::new(&checked.harness, index);
-    let cx = rewrite::RewriteContext { index, repo_url, refs: &ref_links };
-    // render → rewrite → write, page by page in parallel: the site is never held in memory.
-    let writer = write::SiteWriter::create(&project.output)?;
-    let images = std::sync::Mutex::new(std::collections::BTreeSet::new());
-    let pages = std::sync::atomic::AtomicUsize::new(0);
-    let input = render::RenderInput {
+    let input = site::SiteInput {
         harness: &checked.harness,
+        index: &checked.index,
         graph: &checked.graph,
-        index,
         theme: &theme,
         title: &title,
-        repo_url,
-        base_url,
-        search_index: search::META,
+        repo_url: project.config.repo_url.as_deref(),
+        base_url: opts.base_url.as_deref().or(project.config.base_url.as_deref()),
     };
+    // render → rewrite → write, page by page in parallel: the site is never held in memory.
+    let writer = write::SiteWriter::create(&project.output)?;
     // The search index is built and written while pages render: pages name only its fixed meta
     // file, so neither waits for the other.
     let (searched, rendered) = rayon::join(
         || -> anyhow::Result<(Duration, usize)> {
             let t = Instant::now();
-            let search_index = search::build(&search::records::records(&checked.harness, index));
+            let search_index = search::build(&search::records::records(&checked.harness, &checked.index));
             let took = t.elapsed();
             search_index
                 .files
@@ -244,26 +240,17 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
             Ok((took, search_index.files.len()))
         },
         || {
-            render::render(&input, &|page| {
-                if !page.url.ends_with(".html") {
-                    // The feed: XML written as rendered.
-                    return writer.write(&page.url, write::Contents::Bytes(page.html.as_bytes()));
-                }
-                let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
-                drop(page.html);
-                writer.write(&page.url, write::Contents::Bytes(rewritten.html.as_bytes()))?;
-                images.lock().expect("no panic while holding the lock").extend(rewritten.images);
-                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                Ok(())
+            site::render(&input, &render::Selection::all(), &|url, _, bytes| {
+                writer.write(url, write::Contents::Bytes(bytes))
             })
         },
     );
-    rendered?;
+    let pass = rendered?;
     let (search_time, search_files) = searched?;
     for asset in [&theme.css, &theme.js, &theme.icon] {
         writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
     }
-    for image in images.into_inner().expect("no panic while holding the lock") {
+    for image in pass.images {
         let src = project.root.join(&image);
         if src.is_file() {
             writer.write(&format!("{}/{image}", rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
@@ -272,7 +259,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     let tw = Instant::now();
     writer.commit()?;
     Ok(Built {
-        pages: pages.into_inner(),
+        pages: pass.pages,
         written: true,
         checked,
         render: t.elapsed(),
@@ -283,7 +270,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
 }
 
 /// The root folder's name, for sites without a `title`.
-fn default_title(root: &Path) -> String {
+pub(crate) fn default_title(root: &Path) -> String {
     std::path::absolute(root)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))

@@ -49,6 +49,22 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(if checked.report.failed(args.strict) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Build(args) if args.watch => {
+            let open = || planbook::Project::open_with_output(&args.root, args.out.as_deref());
+            let shown_root = open()?.shown_root;
+            let color = use_color(cli.color, std::io::stderr().is_terminal());
+            let opts = planbook::watch::WatchOptions {
+                base_url: args.base_url.clone(),
+                serve: !args.no_serve,
+                bind: args.bind,
+                port: args.port,
+                open: args.open,
+                render: RenderOptions { color, quiet: cli.quiet, path_prefix: shown_root },
+                quiet: cli.quiet,
+            };
+            planbook::watch::run(&open, &opts)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build(args) => {
             let project = planbook::Project::open_with_output(&args.root, args.out.as_deref())?;
             let opts = planbook::BuildOptions { base_url: args.base_url.clone(), strict: args.strict };

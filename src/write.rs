@@ -115,6 +115,37 @@ fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow:
     Ok(())
 }
 
+/// Replaces one file of a live site (watch mode): written beside its final name, then renamed
+/// over it, so the preview server never serves half a file.
+pub fn replace_file(out: &Path, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+    let dest = out.join(path);
+    let dir = dest.parent().unwrap_or(out);
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
+    let name = dest.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.planbook-tmp"));
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    std::fs::rename(&tmp, &dest).with_context(|| format!("cannot write `{}`", dest.display()))
+}
+
+/// Removes one file of a live site, and the folders it leaves empty (a deleted plan's
+/// `plans/<stem>/`), up to the output folder.
+pub fn remove_file(out: &Path, path: &str) -> anyhow::Result<()> {
+    let dest = out.join(path);
+    match std::fs::remove_file(&dest) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot remove `{}`", dest.display())),
+    }
+    let mut dir = dest.parent();
+    while let Some(d) = dir.filter(|d| *d != out && d.starts_with(out)) {
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

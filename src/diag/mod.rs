@@ -131,6 +131,16 @@ impl Report {
         Report { diagnostics, sources, plans }
     }
 
+    /// The part of the report about `paths` (watch mode prints only what a change is about; the
+    /// summary line then counts those diagnostics).
+    pub fn only_paths(&self, paths: &[String]) -> Report {
+        let diagnostics: Vec<Diagnostic> =
+            self.diagnostics.iter().filter(|d| paths.contains(&d.path)).cloned().collect();
+        let sources =
+            self.sources.iter().filter(|(p, _)| paths.contains(p)).map(|(p, t)| (p.clone(), t.clone())).collect();
+        Report { diagnostics, sources, plans: self.plans }
+    }
+
     /// The diagnostics, ordered.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics

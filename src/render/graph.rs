@@ -32,7 +32,7 @@ pub struct EdgeRow {
     pub relation: &'static str,
     /// What is referred to.
     pub to: RefLink,
-    /// `path:line` where it is written.
+    /// The file it is written in.
     pub at: String,
 }
 
@@ -69,7 +69,9 @@ pub fn graph_page(h: &Harness, idx: &SiteIndex, graph: &Graph) -> GraphPage {
     let mut pairs: BTreeMap<(NodeId, NodeId), (&'static str, String)> = BTreeMap::new();
     for e in graph.edges.iter().filter(|e| relevant(e.from) && relevant(e.to)) {
         let label = e.relation.map_or("mentions", |r| r.label());
-        let at = format!("{}:{}", e.path, e.span.line);
+        // The file, not the line: a listing that moved with every edit above a reference would
+        // be re-rendered by watch mode on every keystroke.
+        let at = e.path.clone();
         pairs
             .entry((e.from, e.to))
             .and_modify(|v| {

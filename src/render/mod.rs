@@ -28,6 +28,53 @@ pub struct Page {
     pub url: String,
     /// The HTML.
     pub html: String,
+    /// Which group of pages it belongs to.
+    pub group: Group,
+}
+
+/// Pages that are rendered (and go stale) together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Group {
+    /// A plan's page.
+    Plan,
+    /// A doc's page.
+    Doc,
+    /// The decision timeline's pages.
+    Timeline,
+    /// The retrospective archive and lessons pages.
+    Archive,
+    /// Every other listing: dashboard, plans, debt, quality, docs index, graph, charts, feed,
+    /// search page, 404.
+    Lists,
+}
+
+/// Which pages to render: all of them for a build; those an edit affects in watch mode.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Every page.
+    pub all: bool,
+    /// Plans (indices into `Harness::plans`) whose pages to render.
+    pub plans: std::collections::BTreeSet<usize>,
+    /// Docs (indices into `Harness::docs`) whose pages to render.
+    pub docs: std::collections::BTreeSet<usize>,
+    /// Groups of listing pages to render.
+    pub groups: std::collections::BTreeSet<Group>,
+}
+
+impl Selection {
+    /// Every page.
+    pub fn all() -> Selection {
+        Selection { all: true, ..Selection::default() }
+    }
+
+    /// Whether nothing is selected.
+    pub fn is_empty(&self) -> bool {
+        !self.all && self.plans.is_empty() && self.docs.is_empty() && self.groups.is_empty()
+    }
+
+    fn group(&self, g: Group) -> bool {
+        self.all || self.groups.contains(&g)
+    }
 }
 
 /// What the renderer needs besides the model.
@@ -58,10 +105,14 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Renders every page and hands each to `sink` (in parallel, in no particular order), so a
-/// large site is never held in memory whole. The first error (a template failing, or `sink`
-/// failing) stops the build.
-pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()> + Sync)) -> anyhow::Result<()> {
+/// Renders the selected pages and hands each to `sink` (in parallel, in no particular order),
+/// so a large site is never held in memory whole. The first error (a template failing, or
+/// `sink` failing) stops the build.
+pub fn render(
+    input: &RenderInput<'_>,
+    select: &Selection,
+    sink: &(dyn Fn(Page) -> anyhow::Result<()> + Sync),
+) -> anyhow::Result<()> {
     let h = input.harness;
     let idx = input.index;
     let site = SiteView {
@@ -83,17 +134,39 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
         generator: format!("planbook {}", env!("CARGO_PKG_VERSION")),
     };
     let r = Renderer { input, site, newest: newest_date(h) };
-    (0..h.plans.len()).into_par_iter().try_for_each(|i| sink(r.plan(i)?))?;
-    (0..h.docs.len()).into_par_iter().try_for_each(|i| sink(r.doc(i)?))?;
+    let tagged = |group: Group| {
+        move |mut page: Page| {
+            page.group = group;
+            sink(page)
+        }
+    };
+    let (plan_sink, doc_sink) = (tagged(Group::Plan), tagged(Group::Doc));
+    let (timeline_sink, archive_sink, lists_sink) =
+        (tagged(Group::Timeline), tagged(Group::Archive), tagged(Group::Lists));
+    (0..h.plans.len())
+        .into_par_iter()
+        .filter(|i| select.all || select.plans.contains(i))
+        .try_for_each(|i| plan_sink(r.plan(i)?))?;
+    (0..h.docs.len())
+        .into_par_iter()
+        .filter(|i| select.all || select.docs.contains(i))
+        .try_for_each(|i| doc_sink(r.doc(i)?))?;
     // Listings built once, rendered page by page.
-    let (dated, undated) = timeline::entries(h, idx);
-    let timeline_pages = timeline::pages(&dated, undated.len());
-    timeline_pages.par_iter().try_for_each(|p| sink(r.timeline(p)?))?;
-    let (archive_pages, lesson_pages) = archive::build(h, idx);
-    archive_pages.par_iter().try_for_each(|p| sink(r.archive(p)?))?;
-    lesson_pages.par_iter().try_for_each(|p| sink(r.lessons(p)?))?;
-    if !undated.is_empty() {
-        sink(r.undated(&undated)?)?;
+    if select.group(Group::Timeline) {
+        let (dated, undated) = timeline::entries(h, idx);
+        let timeline_pages = timeline::pages(&dated, undated.len());
+        timeline_pages.par_iter().try_for_each(|p| timeline_sink(r.timeline(p)?))?;
+        if !undated.is_empty() {
+            timeline_sink(r.undated(&undated)?)?;
+        }
+    }
+    if select.group(Group::Archive) {
+        let (archive_pages, lesson_pages) = archive::build(h, idx);
+        archive_pages.par_iter().try_for_each(|p| archive_sink(r.archive(p)?))?;
+        lesson_pages.par_iter().try_for_each(|p| archive_sink(r.lessons(p)?))?;
+    }
+    if !select.group(Group::Lists) {
+        return Ok(());
     }
     (0..10).into_par_iter().try_for_each(|k| {
         let page = match k {
@@ -108,7 +181,7 @@ pub fn render(input: &RenderInput<'_>, sink: &(dyn Fn(Page) -> anyhow::Result<()
             8 => r.search(),
             _ => r.not_found(),
         }?;
-        sink(page)
+        lists_sink(page)
     })
 }
 
@@ -158,7 +231,7 @@ impl Renderer<'_> {
             self.input.theme.tera.render(template, &ctx).map_err(|e| {
                 anyhow::anyhow!("rendering `{url}` with template `{template}`: {}", theme::tera_error(&e))
             })?;
-        Ok(Page { url: url.to_string(), html })
+        Ok(Page { url: url.to_string(), html, group: Group::Lists })
     }
 
     fn summaries(&self, state: StatusKind) -> Vec<PlanSummary> {
@@ -399,7 +472,7 @@ impl Renderer<'_> {
 
     fn feed(&self) -> Page {
         let xml = feed::atom(self.input.harness, self.input.index, &self.site.title, self.input.base_url);
-        Page { url: link::FEED.to_string(), html: xml }
+        Page { url: link::FEED.to_string(), html: xml, group: Group::Lists }
     }
 
     fn search(&self) -> anyhow::Result<Page> {

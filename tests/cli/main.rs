@@ -10,3 +10,4 @@ mod docs;
 mod history;
 mod references;
 mod search;
+mod watch;

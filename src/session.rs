@@ -1,0 +1,671 @@
+//! Session: the last build kept in memory, so that watch mode rebuilds only what an edit changes.
+//!
+//! A session starts with a full build (atomic, like `planbook build`) and remembers the files it
+//! read, the model, and what each page in the output folder holds (a hash per URL). An update
+//! re-reads only the files that changed (a whole walk only when files appear or disappear in
+//! the harness), re-parses them, patches the model, recomputes links and rules (cheap), and works
+//! out which pages the edit can have changed:
+//!
+//! - the edited plan's page, always;
+//! - when what listings show of a plan changed (its title, status, steps, decisions, dates,
+//!   retrospective: [`PlanKeys`]), the listing groups that show that part, its neighbours (which
+//!   show its title) and every page that refers to it or that it refers to (hover titles,
+//!   backlinks);
+//! - pages whose incoming references changed ("Referenced by");
+//! - everything, when plans appear, disappear or move, or the navigation changes.
+//!
+//! Those pages are rendered; a page is written only when its bytes differ from what is on disk
+//! (unchanged pages keep their mtime), each file atomically (written aside, then renamed), and
+//! pages that no longer exist are removed. A file that stops being readable (bad UTF-8, broken
+//! front matter) keeps its last good version in the model, so the site keeps serving it while
+//! the diagnostic is shown.
+
+use crate::diag::{Code, Diagnostic, Report};
+use crate::discover::{self, Source, SourceKind};
+use crate::link::{self, Graph, NodeId, SiteIndex};
+use crate::model::{Harness, Plan};
+use crate::parse::{self, HtmlOptions, Parsed};
+use crate::render::{Group, Selection, theme::Theme};
+use crate::{Project, rules, search, site, write};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// A live site and what it was built from.
+pub struct Session {
+    project: Project,
+    base_url: Option<String>,
+    html: HtmlOptions,
+    theme: Theme,
+    title: String,
+    sources: BTreeMap<String, Source>,
+    /// Diagnostics from reading and parsing, by file.
+    file_diags: HashMap<String, Vec<Diagnostic>>,
+    /// Diagnostics from linking and the rules.
+    model_diags: Vec<Diagnostic>,
+    harness: Harness,
+    index: SiteIndex,
+    graph: Graph,
+    /// What the output folder holds: URL → (group, hash of the bytes).
+    pages: HashMap<String, (Group, u64)>,
+    /// Files of the search index in the output folder: path → hash.
+    search_files: HashMap<String, u64>,
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// Files that changed (read again, or gone).
+    pub files: usize,
+    /// Pages rendered.
+    pub rendered: usize,
+    /// Pages (and other files) written because their bytes changed.
+    pub written: usize,
+    /// Pages removed because they no longer exist.
+    pub removed: usize,
+    /// Whether every page was rendered.
+    pub full: bool,
+    /// Time from the first read to the last page written.
+    pub took: Duration,
+    /// Files whose new version could not be read: the site keeps their last good version.
+    pub kept: Vec<String>,
+}
+
+/// What the search index update did.
+#[derive(Debug, Default)]
+pub struct SearchUpdate {
+    /// Files written.
+    pub written: usize,
+    /// Files removed.
+    pub removed: usize,
+    /// Time taken.
+    pub took: Duration,
+}
+
+/// Codes that mean a file could not be read at all (as opposed to read with problems).
+const UNREADABLE: [Code; 3] = [Code::UnreadableFile, Code::InvalidFrontMatter, Code::InternalError];
+
+impl Session {
+    /// Builds the whole site (atomically, as `planbook build` does) and keeps what it was built
+    /// from.
+    pub fn start(project: Project, base_url: Option<String>) -> anyhow::Result<Session> {
+        write::check_output(&project.output, &project.root)?;
+        let (html, theme) = rayon::join(
+            || HtmlOptions::new(project.config.allow_html),
+            || Theme::load(&project.root, project.config.theme.as_deref()),
+        );
+        let theme = theme?;
+        let (sources, read_diags) = discover::discover(&project.layout, &project.config)?;
+        let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, Some(&html));
+        let mut file_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
+        for d in read_diags.into_iter().chain(parse_diags) {
+            file_diags.entry(d.path.clone()).or_default().push(d);
+        }
+        let title = project.config.title.clone().unwrap_or_else(|| crate::default_title(&project.root));
+        let mut session = Session {
+            sources: sources.into_iter().map(|s| (s.path.clone(), s)).collect(),
+            project,
+            base_url,
+            html,
+            theme,
+            title,
+            file_diags,
+            model_diags: Vec::new(),
+            index: SiteIndex::default(),
+            graph: Graph::default(),
+            harness,
+            pages: HashMap::new(),
+            search_files: HashMap::new(),
+        };
+        session.relink();
+        session.write_all()?;
+        Ok(session)
+    }
+
+    /// The diagnostics of the current model, as `check` would report them.
+    pub fn report(&self) -> Report {
+        let diagnostics: Vec<Diagnostic> =
+            self.file_diags.values().flatten().chain(&self.model_diags).cloned().collect();
+        let flagged: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
+        let texts = self
+            .sources
+            .values()
+            .filter(|s| flagged.contains(s.path.as_str()))
+            .map(|s| (s.path.clone(), s.text.clone()))
+            .collect();
+        Report::new(diagnostics, texts, &self.project.config.rules, self.harness.plans.len())
+    }
+
+    /// The project being watched.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Number of pages in the output folder.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// Diagnostics (errors) of these files, for the browser overlay.
+    pub fn errors_in<'a>(&'a self, paths: &'a [String]) -> impl Iterator<Item = &'a Diagnostic> + 'a {
+        paths
+            .iter()
+            .filter_map(|p| self.file_diags.get(p))
+            .flatten()
+            .filter(|d| d.severity == crate::diag::Severity::Error)
+    }
+
+    fn relink(&mut self) {
+        self.index = link::index(&self.harness);
+        let (graph, mut diags) = link::resolve(&self.harness, &self.index);
+        diags.extend(rules::check(&self.harness));
+        self.graph = graph;
+        self.model_diags = diags;
+    }
+
+    fn input(&self) -> site::SiteInput<'_> {
+        site::SiteInput {
+            harness: &self.harness,
+            index: &self.index,
+            graph: &self.graph,
+            theme: &self.theme,
+            title: &self.title,
+            repo_url: self.project.config.repo_url.as_deref(),
+            base_url: self.base_url.as_deref().or(self.project.config.base_url.as_deref()),
+        }
+    }
+
+    /// The first build: every page and the search index into a fresh folder, swapped into place.
+    fn write_all(&mut self) -> anyhow::Result<()> {
+        let writer = write::SiteWriter::create(&self.project.output)?;
+        let pages: Mutex<HashMap<String, (Group, u64)>> = Mutex::default();
+        let pass = site::render(&self.input(), &Selection::all(), &|url, group, bytes| {
+            pages.lock().expect("no panic while holding the lock").insert(url.to_string(), (group, hash(bytes)));
+            writer.write(url, write::Contents::Bytes(bytes))
+        })?;
+        let index = search::build(&search::records::records(&self.harness, &self.index));
+        for (path, bytes) in &index.files {
+            writer.write(path, write::Contents::Bytes(bytes))?;
+        }
+        for asset in [&self.theme.css, &self.theme.js, &self.theme.icon] {
+            writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
+        }
+        for image in &pass.images {
+            let src = self.project.root.join(image);
+            if src.is_file() {
+                writer.write(&format!("{}/{image}", crate::rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
+            }
+        }
+        writer.commit()?;
+        self.pages = pages.into_inner().expect("no panic while holding the lock");
+        self.search_files = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
+        Ok(())
+    }
+
+    /// Rebuilds after the files at `paths` (relative to the root, `/`-separated) changed.
+    pub fn update(&mut self, paths: &[String]) -> anyhow::Result<Update> {
+        let t = Instant::now();
+        let changes = self.read_changes(paths)?;
+        let mut update = Update { files: changes.len(), ..Update::default() };
+        if changes.is_empty() {
+            update.took = t.elapsed();
+            return Ok(update);
+        }
+        // Parse what changed; a file that can no longer be read keeps its last good version.
+        let parsed: Vec<Reparsed> = changes
+            .into_par_iter()
+            .map(|(path, change)| match change {
+                Change::Removed => (path, None, Vec::new()),
+                Change::Unreadable(d) => (path, None, vec![*d]),
+                Change::Read(source) => {
+                    let (p, d) = parse::parse_one_source(&source, Some(&self.html));
+                    (path, Some((source, p, d)), Vec::new())
+                }
+            })
+            .collect();
+        let before = Snapshot::of(self);
+        let paths_changed: Vec<String> = parsed.iter().map(|p| p.0.clone()).collect();
+        let refs_before: Vec<(Vec<NodeId>, u64)> =
+            paths_changed.iter().map(|p| refs_written_in(&self.graph, p)).collect();
+        let debt_path = self.harness.debt.as_ref().map(|d| d.path.clone());
+        let mut changed_plans: Vec<(String, Option<PlanKeys>)> = Vec::new();
+        let mut other_changed = false;
+        for (path, new, unreadable) in parsed {
+            let broken = !unreadable.is_empty()
+                || new.as_ref().is_some_and(|(_, _, d)| d.iter().any(|d| UNREADABLE.contains(&d.code)));
+            if broken && self.sources.contains_key(&path) {
+                // Keep the last good version; report why the new one was not taken.
+                let diags = if unreadable.is_empty() { new.map(|n| n.2).unwrap_or_default() } else { unreadable };
+                self.file_diags.insert(path.clone(), diags);
+                update.kept.push(path);
+                continue;
+            }
+            let old_plan = self.harness.plans.iter().find(|p| p.path == path).map(PlanKeys::of);
+            let was_plan = old_plan.is_some();
+            self.remove_model(&path);
+            self.file_diags.remove(&path);
+            self.sources.remove(&path);
+            match new {
+                Some((source, parsed, diags)) => {
+                    let is_plan = matches!(parsed, Parsed::Plan(_));
+                    if !diags.is_empty() {
+                        self.file_diags.insert(path.clone(), diags);
+                    }
+                    self.insert_model(parsed);
+                    self.sources.insert(path.clone(), source);
+                    if is_plan || was_plan {
+                        changed_plans.push((path, old_plan));
+                    } else {
+                        other_changed = true;
+                    }
+                }
+                None => {
+                    if !unreadable.is_empty() {
+                        self.file_diags.insert(path.clone(), unreadable);
+                    }
+                    if was_plan {
+                        changed_plans.push((path, old_plan));
+                    } else {
+                        other_changed = true;
+                    }
+                }
+            }
+        }
+        self.harness.sort();
+        self.relink();
+        let mut select = self.affected(&before, &changed_plans, other_changed, &paths_changed, debt_path.as_deref());
+        // "Referenced by" panels of what the changed files refer to (before and after).
+        if !select.all {
+            for (path, (old_targets, old_hash)) in paths_changed.iter().zip(refs_before) {
+                let (new_targets, new_hash) = refs_written_in(&self.graph, path);
+                if new_hash != old_hash {
+                    for n in old_targets.into_iter().chain(new_targets) {
+                        self.select_node(&mut select, n);
+                    }
+                }
+            }
+        }
+        update.full = select.all;
+        if !select.is_empty() {
+            let (rendered, written, removed) = self.write_selected(&select)?;
+            update.rendered = rendered;
+            update.written = written;
+            update.removed = removed;
+        }
+        update.took = t.elapsed();
+        Ok(update)
+    }
+
+    /// Rebuilds the search index and writes the files that changed (content-named shards keep
+    /// their names when their content is unchanged), removing the ones no longer used.
+    pub fn update_search(&mut self) -> anyhow::Result<SearchUpdate> {
+        let t = Instant::now();
+        let index = search::build(&search::records::records(&self.harness, &self.index));
+        let out = &self.project.output;
+        let fresh: HashMap<String, u64> = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
+        let mut result = SearchUpdate::default();
+        for (path, bytes) in &index.files {
+            if self.search_files.get(path) != Some(&fresh[path]) {
+                write::replace_file(out, path, bytes)?;
+                result.written += 1;
+            }
+        }
+        for path in self.search_files.keys().filter(|p| !fresh.contains_key(*p)) {
+            write::remove_file(out, path)?;
+            result.removed += 1;
+        }
+        self.search_files = fresh;
+        result.took = t.elapsed();
+        Ok(result)
+    }
+
+    /// Reads the changed paths: again if known, for references if new outside the harness;
+    /// by a new walk when files appeared or disappeared in the harness.
+    fn read_changes(&mut self, paths: &[String]) -> anyhow::Result<Vec<(String, Change)>> {
+        let root = self.project.root.clone();
+        let harness_rel = &self.project.layout.harness_rel;
+        let in_harness = |p: &str| harness_rel == "." || p.starts_with(&format!("{harness_rel}/"));
+        let structural = paths.iter().any(|p| {
+            let abs = root.join(p);
+            let known = self.sources.get(p);
+            let harness_kind =
+                known.is_some_and(|s| !matches!(s.kind, SourceKind::RepoText | SourceKind::RepoMarkdown));
+            abs.is_dir()
+                || (!abs.exists() && (harness_kind || self.sources.keys().any(|k| k.starts_with(&format!("{p}/")))))
+                || (known.is_none() && abs.is_file() && (in_harness(p) || is_root_doc(p)))
+        });
+        if structural {
+            return self.rediscover();
+        }
+        let mut out = Vec::new();
+        for p in paths {
+            let abs = root.join(p);
+            match self.sources.get(p) {
+                Some(old) if abs.is_file() => match read_as(&root, p, &old.kind) {
+                    // Changed, or back to the last good text after a broken save.
+                    Ok(Some(s)) if s.text != old.text || self.kept_broken(p) => out.push((p.clone(), Change::Read(s))),
+                    Ok(Some(_)) => {}
+                    Ok(None) => out.push((p.clone(), Change::Removed)),
+                    Err(d) => out.push((p.clone(), Change::Unreadable(d))),
+                },
+                Some(_) => out.push((p.clone(), Change::Removed)),
+                None if abs.is_file() => {
+                    if let Ok(Some(s)) = read_as(&root, p, &SourceKind::RepoText) {
+                        out.push((p.clone(), Change::Read(s)));
+                    }
+                }
+                None => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Walks the repository again and returns what differs from the files known.
+    fn rediscover(&mut self) -> anyhow::Result<Vec<(String, Change)>> {
+        let (sources, diags) = discover::discover(&self.project.layout, &self.project.config)?;
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for s in sources {
+            seen.insert(s.path.clone());
+            match self.sources.get(&s.path) {
+                Some(old) if old.text == s.text && old.kind == s.kind => {}
+                _ => out.push((s.path.clone(), Change::Read(s))),
+            }
+        }
+        for d in diags {
+            seen.insert(d.path.clone());
+            out.push((d.path.clone(), Change::Unreadable(Box::new(d))));
+        }
+        for path in self.sources.keys().filter(|p| !seen.contains(*p)) {
+            out.push((path.clone(), Change::Removed));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
+    /// Whether `path` is shown at its last good version because its new one cannot be read.
+    fn kept_broken(&self, path: &str) -> bool {
+        self.file_diags.get(path).is_some_and(|d| d.iter().any(|d| UNREADABLE.contains(&d.code)))
+    }
+
+    fn remove_model(&mut self, path: &str) {
+        let h = &mut self.harness;
+        h.plans.retain(|p| p.path != path);
+        h.docs.retain(|d| d.path != path);
+        h.mentions.retain(|m| m.path != path);
+        if h.debt.as_ref().is_some_and(|d| d.path == path) {
+            h.debt = None;
+        }
+        if h.quality.as_ref().is_some_and(|q| q.path == path) {
+            h.quality = None;
+        }
+    }
+
+    fn insert_model(&mut self, parsed: Parsed) {
+        let h = &mut self.harness;
+        match parsed {
+            Parsed::Plan(p) => h.plans.push(*p),
+            Parsed::Debt(d) => h.debt = Some(d),
+            Parsed::Quality(q) => h.quality = Some(q),
+            Parsed::Doc(d) => h.docs.push(d),
+            Parsed::Mentions(m) if !m.refs.is_empty() => h.mentions.push(m),
+            Parsed::Mentions(_) | Parsed::Failed => {}
+        }
+    }
+
+    /// The pages an update can have changed (see the module docs).
+    fn affected(
+        &self,
+        before: &Snapshot,
+        changed: &[(String, Option<PlanKeys>)],
+        other: bool,
+        paths: &[String],
+        debt_path: Option<&str>,
+    ) -> Selection {
+        let now = Snapshot::of(self);
+        if now.plan_urls != before.plan_urls || now.nav != before.nav || now.newest != before.newest {
+            return Selection::all();
+        }
+        let mut select = Selection::default();
+        let plan_at = |path: &str| self.harness.plans.iter().position(|p| p.path == path);
+        for (path, old) in changed {
+            let Some(i) = plan_at(path) else { return Selection::all() };
+            select.plans.insert(i);
+            let new = PlanKeys::of(&self.harness.plans[i]);
+            let Some(old) = old else { return Selection::all() };
+            if new.timeline != old.timeline {
+                select.groups.insert(Group::Timeline);
+            }
+            if new.archive != old.archive {
+                select.groups.insert(Group::Archive);
+            }
+            if new.label != old.label {
+                // Its hover title on `EP-NNN` links, which decisions and lessons also carry.
+                select.groups.extend([Group::Timeline, Group::Archive]);
+            }
+            if new.summary != old.summary {
+                select.groups.insert(Group::Lists);
+                select.plans.extend([i.wrapping_sub(1), i + 1].into_iter().filter(|&j| j < self.harness.plans.len()));
+                let node = NodeId::Plan(i);
+                let near = self.graph.refs_to(node).map(|e| e.from).chain(self.graph.refs_from(node).map(|e| e.to));
+                for n in near.collect::<Vec<_>>() {
+                    self.select_node(&mut select, n);
+                }
+            }
+        }
+        if other {
+            // A doc, the tracker, the quality score or a source file: listings show them all.
+            select.groups.insert(Group::Lists);
+            for (i, d) in self.harness.docs.iter().enumerate() {
+                if paths.contains(&d.path) {
+                    select.docs.insert(i);
+                }
+            }
+            let tracker = self.harness.debt.as_ref().map(|d| d.path.as_str()).or(debt_path);
+            if tracker.is_some_and(|t| paths.iter().any(|p| p == t)) {
+                // Hover titles of `TD-NNN` links, in decisions and lessons too.
+                select.groups.extend([Group::Timeline, Group::Archive]);
+                // Hover titles of `TD-NNN` links on the pages that name debt items.
+                let debt_refs: Vec<NodeId> = self
+                    .graph
+                    .edges
+                    .iter()
+                    .filter(|e| matches!(e.to, NodeId::Debt(_) | NodeId::Tracker))
+                    .map(|e| e.from)
+                    .collect();
+                for n in debt_refs {
+                    self.select_node(&mut select, n);
+                }
+            }
+        }
+        select
+    }
+
+    fn select_node(&self, select: &mut Selection, node: NodeId) {
+        match node {
+            NodeId::Plan(i) => {
+                select.plans.insert(i);
+            }
+            NodeId::Doc(i) => {
+                select.docs.insert(i);
+            }
+            NodeId::Debt(_) | NodeId::Tracker | NodeId::Quality(_) | NodeId::QualityDoc => {
+                select.groups.insert(Group::Lists);
+            }
+            NodeId::File(_) => {}
+        }
+    }
+
+    /// Renders the selection into the live folder: changed pages written, stale ones removed.
+    /// Returns (rendered, written, removed).
+    fn write_selected(&mut self, select: &Selection) -> anyhow::Result<(usize, usize, usize)> {
+        let out = self.project.output.clone();
+        let emitted: Mutex<Vec<(String, Group, u64, bool)>> = Mutex::default();
+        let pages = &self.pages;
+        let pass = site::render(&self.input(), select, &|url, group, bytes| {
+            let h = hash(bytes);
+            let changed = pages.get(url).is_none_or(|(_, old)| *old != h);
+            if changed {
+                write::replace_file(&out, url, bytes)?;
+            }
+            emitted.lock().expect("no panic while holding the lock").push((url.to_string(), group, h, changed));
+            Ok(())
+        })?;
+        let emitted = emitted.into_inner().expect("no panic while holding the lock");
+        let rendered = emitted.len();
+        let written = emitted.iter().filter(|e| e.3).count();
+        // Pages that no longer exist: plan and doc pages without a plan or doc, and pages of a
+        // re-rendered listing group that it no longer has.
+        let live: HashSet<&str> = self.index.plan_urls.iter().chain(&self.index.doc_urls).map(String::as_str).collect();
+        let now: HashSet<&str> = emitted.iter().map(|e| e.0.as_str()).collect();
+        let stale: Vec<String> = self
+            .pages
+            .iter()
+            .filter(|(url, (group, _))| match group {
+                Group::Plan | Group::Doc => !live.contains(url.as_str()),
+                g => (select.all || select.groups.contains(g)) && !now.contains(url.as_str()),
+            })
+            .map(|(url, _)| url.clone())
+            .collect();
+        for url in &stale {
+            write::remove_file(&out, url)?;
+            self.pages.remove(url);
+        }
+        for (url, group, h, _) in emitted {
+            self.pages.insert(url, (group, h));
+        }
+        for image in &pass.images {
+            let src = self.project.root.join(image);
+            let dest = format!("{}/{image}", crate::rewrite::FILES_DIR);
+            if src.is_file() && !out.join(&dest).exists() {
+                write::replace_file(&out, &dest, &std::fs::read(&src)?)?;
+            }
+        }
+        Ok((rendered, written, stale.len()))
+    }
+}
+
+/// A changed file after parsing: its path, what it now is (source, model, diagnostics), and why
+/// it could not be read.
+type Reparsed = (String, Option<(Source, Parsed, Vec<Diagnostic>)>, Vec<Diagnostic>);
+
+/// A changed file, read.
+enum Change {
+    Read(Source),
+    Removed,
+    Unreadable(Box<Diagnostic>),
+}
+
+fn is_root_doc(p: &str) -> bool {
+    matches!(p, "AGENTS.md" | "PLANS.md")
+        || p.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("QUALITY_SCORE.md"))
+}
+
+/// Reads a known file again as `kind`: harness files must be UTF-8 (else a diagnostic);
+/// repository files are kept only while they are small text mentioning something.
+fn read_as(root: &Path, rel: &str, kind: &SourceKind) -> Result<Option<Source>, Box<Diagnostic>> {
+    match kind {
+        SourceKind::RepoText | SourceKind::RepoMarkdown => {
+            let abs = root.join(rel);
+            let size = abs.metadata().map_or(0, |m| m.len());
+            Ok(discover::scan(&abs, rel.to_string(), size))
+        }
+        kind => discover::read_source(root, rel.to_string(), kind.clone()).map(Some),
+    }
+}
+
+/// What listings show of a plan, hashed by part, without positions (an edit above a decision
+/// moves it down a line but does not change the timeline).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PlanKeys {
+    /// Everything but the body (sections' HTML, intro, context).
+    summary: u64,
+    /// What the timeline shows: identity, status, author and decisions.
+    timeline: u64,
+    /// What the archive shows: identity, status, dates and the retrospective.
+    archive: u64,
+    /// What `EP-NNN` links to it say on hover: number, title, status.
+    label: u64,
+}
+
+impl PlanKeys {
+    fn of(p: &Plan) -> PlanKeys {
+        let mut v = serde_json::to_value(p).unwrap_or_default();
+        strip(&mut v, &["span", "title_span", "end_line", "line_count"]);
+        let pick = |keys: &[&str]| {
+            let obj: serde_json::Map<String, serde_json::Value> =
+                keys.iter().filter_map(|k| v.get(*k).map(|x| (k.to_string(), x.clone()))).collect();
+            hash(&serde_json::to_vec(&obj).unwrap_or_default())
+        };
+        let identity = ["path", "stem", "number", "title", "status", "author", "owner", "folder"];
+        let timeline = pick(&[&identity[..], &["decisions", "created", "completed"]].concat());
+        let archive = pick(&[&identity[..], &["retrospective", "created", "completed"]].concat());
+        let label = pick(&["number", "title", "status"]);
+        strip(&mut v, &["sections", "intro_html", "context"]);
+        PlanKeys { summary: hash(&serde_json::to_vec(&v).unwrap_or_default()), timeline, archive, label }
+    }
+}
+
+/// Removes `keys` from every object in `v`, recursively.
+fn strip(v: &mut serde_json::Value, keys: &[&str]) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for k in keys {
+                map.remove(*k);
+            }
+            map.values_mut().for_each(|x| strip(x, keys));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|x| strip(x, keys)),
+        _ => {}
+    }
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    crate::render::theme::fnv1a(bytes)
+}
+
+fn model_hash<T: serde::Serialize>(t: &T) -> u64 {
+    hash(&serde_json::to_vec(t).unwrap_or_default())
+}
+
+/// What decides whether every page must be rendered.
+struct Snapshot {
+    plan_urls: Vec<String>,
+    /// The navigation every page shows: docs and their titles, which sections exist.
+    nav: u64,
+    /// "Now" for the whole site.
+    newest: Option<jiff::civil::Date>,
+}
+
+impl Snapshot {
+    fn of(s: &Session) -> Snapshot {
+        let h = &s.harness;
+        let nav: Vec<(&str, &str)> = h.docs.iter().map(|d| (d.path.as_str(), d.title.as_str())).collect();
+        Snapshot {
+            plan_urls: s.index.plan_urls.clone(),
+            nav: model_hash(&(nav, h.debt.is_some(), h.quality.is_some(), &s.index.doc_urls)),
+            newest: crate::render::newest_date(h),
+        }
+    }
+}
+
+/// The references written in the file at `path`: their targets, and a hash of what the pages of
+/// those targets show of them ("Referenced by": who, which relation, and the line for code).
+fn refs_written_in(graph: &Graph, path: &str) -> (Vec<NodeId>, u64) {
+    let mut buf = Vec::new();
+    let mut targets = Vec::new();
+    for e in graph.edges.iter().filter(|e| e.path == path) {
+        targets.push(e.to);
+        let line = if matches!(e.from, NodeId::File(_)) { e.span.line } else { 0 };
+        buf.extend_from_slice(format!("{:?}\0{:?}\0{:?}\0{line}\0", e.from, e.to, e.relation).as_bytes());
+    }
+    (targets, hash(&buf))
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("root", &self.project.root).field("pages", &self.pages.len()).finish()
+    }
+}

@@ -1,0 +1,315 @@
+//! `build --watch`: the real binary on a copy of content-example, edited while it runs.
+
+use crate::support::browser::Browser;
+use crate::support::{TestSite, planbook};
+use serde_json::json;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `planbook build --watch`, its stderr collected.
+struct Watch {
+    child: Child,
+    log: Arc<Mutex<String>>,
+    url: String,
+}
+
+impl Watch {
+    fn start(site: &TestSite) -> Watch {
+        let mut child = planbook()
+            .args(["build", "--watch", "--port", "0", "--color", "never"])
+            .arg(site.root())
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start planbook");
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let l = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = l.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let mut w = Watch { child, log, url: String::new() };
+        w.wait_log("watching");
+        let log = w.log();
+        let at = log.find("serving http://").expect("serving line") + "serving ".len();
+        w.url = log[at..].split_whitespace().next().unwrap().to_string();
+        w
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    fn wait_log(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.log().contains(needle) {
+            assert!(Instant::now() < deadline, "timed out waiting for {needle:?} in:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// (status, body) of `path` on the preview server.
+    fn get(&self, path: &str) -> (u16, String) {
+        let addr = self.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        raw_get(&addr, path)
+    }
+
+    /// Waits until `path` answers something for which `ok` holds.
+    fn wait_page(&self, path: &str, ok: impl Fn(u16, &str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let (status, body) = self.get(path);
+            if ok(status, &body) {
+                return body;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {path}; last {status}; log:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Ctrl-C, and the exit status.
+    fn interrupt(mut self) -> std::process::ExitStatus {
+        let pid = self.child.id().to_string();
+        std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "did not stop on Ctrl-C");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A GET written by hand, so that paths like `/../x` reach the server as typed.
+fn raw_get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).unwrap();
+    let text = String::from_utf8_lossy(&out).to_string();
+    let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = text.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+const GC: &str = "docs/harness/exec-plans/active/009-garbage-collection.md";
+
+fn edit(site: &TestSite, rel: &str, f: impl Fn(&str) -> String) {
+    let text = site.read(rel);
+    site.write(rel, f(&text));
+}
+
+#[test]
+fn edits_deletions_and_broken_files_while_serving() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let (status, home) = watch.get("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("/__planbook/live.js"), "the preview adds the reload script");
+    assert!(!site.read("site/index.html").contains("live.js"), "never in the built files");
+    let other = site.root().join("site/plans/002-ci-pipeline-split/index.html");
+    let mtime = std::fs::metadata(&other).unwrap().modified().unwrap();
+
+    // A sentence in a plan's context: its page changes, unrelated pages are not rewritten.
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nA sentence about wombats.\n", 1));
+    watch.wait_page("/plans/009-garbage-collection/", |s, b| s == 200 && b.contains("wombats"));
+    watch.wait_log("rebuilt");
+    assert_eq!(std::fs::metadata(&other).unwrap().modified().unwrap(), mtime, "unchanged page kept its mtime");
+
+    // A new decision reaches the timeline.
+    edit(&site, GC, |t| {
+        let at = t.find("## Decision Log").unwrap();
+        let end = t[at + 10..].find("\n## ").map_or(t.len(), |e| at + 10 + e);
+        format!("{}\n- 2026-11-20: Keep quokkas out of the blob store.\n{}", t[..end].trim_end(), &t[end..])
+    });
+    watch.wait_page("/timeline/", |s, b| s == 200 && b.contains("quokkas"));
+
+    // A broken save: the diagnostic is reported, the last good page is still served.
+    let good = site.read(GC);
+    let mut bytes = good.clone().into_bytes();
+    bytes.extend_from_slice(b"\n\xff\xfe not UTF-8\n");
+    site.write(GC, bytes);
+    watch.wait_log("E018");
+    let (status, page) = watch.get("/plans/009-garbage-collection/");
+    assert!(status == 200 && page.contains("quokkas"), "last good version served");
+    // The next good save recovers.
+    site.write(GC, good.replace("wombats", "numbats"));
+    watch.wait_page("/plans/009-garbage-collection/", |s, b| s == 200 && b.contains("numbats"));
+
+    // A deleted plan's page disappears and the plans list forgets it.
+    std::fs::remove_file(site.root().join("docs/harness/exec-plans/active/013-api-versioning.md")).unwrap();
+    watch.wait_page("/plans/013-api-versioning/", |s, _| s == 404);
+    let plans = watch.wait_page("/plans/", |s, b| s == 200 && !b.contains("013-api-versioning"));
+    assert!(plans.contains("009-garbage-collection"));
+
+    // Search catches up: the new word is in the index's files.
+    watch.wait_log("search index:");
+
+    let status = watch.interrupt();
+    assert!(status.success(), "Ctrl-C stops cleanly: {status:?}");
+}
+
+#[test]
+fn the_server_serves_only_the_site() {
+    let site = TestSite::copy_of("content-example");
+    site.write("secret.txt", "TOKEN=1");
+    let watch = Watch::start(&site);
+    for path in [
+        "/../secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/plans/../../secret.txt",
+        "/../../../../etc/passwd",
+    ] {
+        let (status, body) = watch.get(path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("TOKEN") && !body.contains("root:"), "{path}");
+    }
+    let (status, body) = watch.get("/no/such/page.html");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html") && body.contains("not"), "the site's 404 page: {body}");
+    let addr = watch.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    assert!(addr.starts_with("127.0.0.1:"), "loopback by default: {addr}");
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(s, "GET /assets/ HTTP/1.1\r\n\r\n").unwrap();
+    let mut head = String::new();
+    BufReader::new(s).read_line(&mut head).unwrap();
+    assert!(head.contains("404"), "no directory listings: {head}");
+    let (_, css) = watch.get("/");
+    let css_path =
+        css.split("href=\"").find_map(|s| s.split('"').next().filter(|h| h.ends_with(".css"))).unwrap().to_string();
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(s, "GET /{css_path} HTTP/1.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.contains("Content-Type: text/css"), "{}", &response[..200.min(response.len())]);
+}
+
+#[test]
+fn an_open_page_reloads_itself_after_a_rebuild() {
+    let Some(browser) = Browser::start() else { return };
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    browser.goto(&format!("{}plans/009-garbage-collection/", watch.url));
+    browser.wait_for("return document.readyState === 'complete'");
+    // Give the page time to open its event stream, then mark this page load.
+    std::thread::sleep(Duration::from_millis(300));
+    browser.eval("window.planbookMarker = 1", json!([]));
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nLive reload saw this.\n", 1));
+    browser.wait_for("return !window.planbookMarker && document.body.textContent.includes('Live reload saw this')");
+    // A broken save shows its diagnostic over the page.
+    let mut bytes = site.read(GC).into_bytes();
+    bytes.extend_from_slice(b"\n\xff broken\n");
+    site.write(GC, bytes);
+    let overlay = browser.wait_for("return document.querySelector('#planbook-problems pre')?.textContent");
+    assert!(overlay.as_str().unwrap().contains("E018"), "{overlay}");
+}
+
+/// Every file under `dir`, relative, with its bytes.
+fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(p.strip_prefix(dir).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn after_edits_the_live_site_equals_a_fresh_build() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let rebuilds = || watch.log().matches("rebuilt ").count();
+    let step = |f: &dyn Fn()| {
+        let before = rebuilds();
+        f();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while rebuilds() == before {
+            assert!(Instant::now() < deadline, "no rebuild; log:\n{}", watch.log());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    // After each edit the live folder must equal a fresh build: selective updates are checked
+    // one by one, so a later full render cannot hide an earlier mistake.
+    let equals_fresh_build = || {
+        let fresh = tempfile::tempdir().unwrap();
+        let out = fresh.path().join("site");
+        let status = planbook().args(["build", "-q", "--out"]).arg(&out).arg(site.root()).status().unwrap();
+        assert!(status.success());
+        let expected = snapshot(&out);
+        // The search index is written right after the pages: give it a moment.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let live = snapshot(&site.root().join("site"));
+            if live == expected {
+                break;
+            }
+            if Instant::now() > deadline {
+                let names = |m: &std::collections::BTreeMap<String, Vec<u8>>| {
+                    m.keys().cloned().collect::<std::collections::BTreeSet<_>>()
+                };
+                let (l, e) = (names(&live), names(&expected));
+                let differ: Vec<_> = l.intersection(&e).filter(|k| live[*k] != expected[*k]).collect();
+                panic!(
+                    "live site differs from a fresh build\nonly live: {:?}\nonly fresh: {:?}\ndiffer: {differ:?}\nlog:\n{}",
+                    l.difference(&e).collect::<Vec<_>>(),
+                    e.difference(&l).collect::<Vec<_>>(),
+                    watch.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let check = |f: &dyn Fn()| {
+        step(f);
+        equals_fresh_build();
+    };
+    // Body text, a title (listings, neighbours, hover titles), a decision, a doc, the debt
+    // tracker, a code comment, a new plan, a deleted plan.
+    check(&|| edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nMore context.\n", 1)));
+    check(&|| {
+        edit(&site, "docs/harness/exec-plans/active/011-search-api.md", |t| {
+            t.replacen("## Decision Log\n", "## Decision Log\n\n- 2026-04-01: Rank by recency when scores tie, as EP-009 does.\n", 1)
+        })
+    });
+    check(&|| edit(&site, GC, |t| t.replacen("# EP-009: ", "# EP-009: Renamed ", 1)));
+    check(&|| edit(&site, "AGENTS.md", |t| format!("{t}\nAsk before touching EP-010.\n")));
+    check(&|| {
+        edit(&site, "docs/harness/TECH_DEBT_TRACKER.md", |t| {
+            t.replacen("quarantined as a flaky test", "quarantined as an intermittent test", 1)
+        })
+    });
+    check(&|| {
+        site.write("src/gc/sweep.rs", "// See EP-009 and TD-003 for the grace period.\nfn sweep() {}\n");
+    });
+    check(&|| {
+        site.write(
+            "docs/harness/exec-plans/active/014-new-plan.md",
+            "# EP-014: A new plan\n\n**Status**: active\n**Created**: 2026-04-02\n\n## Goal\n\nFollow up EP-009.\n\n## Context\n\nSee TD-003.\n\n## Steps\n\n- [~] Step 1: Start.\n\n## Decision Log\n\n- 2026-04-02: Started.\n\n## Retrospective\n\n-\n",
+        );
+    });
+    check(&|| std::fs::remove_file(site.root().join("docs/harness/exec-plans/active/013-api-versioning.md")).unwrap());
+}
