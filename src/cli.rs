@@ -37,8 +37,26 @@ pub enum Command {
     /// Diagnostics are printed as `check` prints them. Exits 0 when the site was written (even
     /// with errors in plans), 1 with --strict when there are errors or warnings, 1 when the site
     /// cannot be built (broken theme, unwritable output; the previous site is left untouched),
-    /// 2 when planbook cannot run.
+    /// 2 when planbook cannot run. With --check-links, broken links also exit 1.
     Build(BuildArgs),
+    /// Write a commented planbook.yaml (and, with --github-pages, a workflow that publishes the
+    /// site to GitHub Pages). Existing files are kept unless --force.
+    Init(InitArgs),
+}
+
+/// `planbook init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Repository root.
+    #[arg(default_value = ".")]
+    pub root: PathBuf,
+    /// Also write .github/workflows/planbook.yml, which builds with --strict and deploys to
+    /// GitHub Pages.
+    #[arg(long)]
+    pub github_pages: bool,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `planbook check`.
@@ -67,9 +85,13 @@ pub struct BuildArgs {
     /// URL the site is published at (overrides `base_url` in planbook.yaml).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Fail (exit 1) when there are errors or warnings; nothing is written then.
+    /// Fail (exit 1) when there are errors, warnings or broken links; nothing is written then.
     #[arg(long, conflicts_with = "watch")]
     pub strict: bool,
+    /// Check that every internal link and `#fragment` of the built site resolves (always on
+    /// with --strict); broken links make the exit code 1.
+    #[arg(long)]
+    pub check_links: bool,
     /// After building, watch ROOT and rebuild what each change affects.
     #[arg(long)]
     pub watch: bool,

@@ -37,6 +37,8 @@ pub struct Config {
     pub output: Option<String>,
     /// Render raw HTML in Markdown (sanitised) instead of escaping it.
     pub allow_html: bool,
+    /// Custom domain for GitHub Pages, written to `CNAME` (`docs.acme.dev`).
+    pub cname: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -54,6 +56,7 @@ struct RawConfig {
     output: Option<String>,
     #[serde(default)]
     allow_html: bool,
+    cname: Option<String>,
 }
 
 /// A planbook.yaml that cannot be used, with where the problem is.
@@ -143,6 +146,7 @@ impl Config {
             rules,
             output: raw.output,
             allow_html: raw.allow_html,
+            cname: raw.cname,
         })
     }
 }

@@ -26,7 +26,9 @@ pub mod config;
 pub mod diag;
 pub mod discover;
 pub mod highlight;
+pub mod init;
 pub mod link;
+pub mod linkcheck;
 pub mod model;
 pub mod parse;
 pub mod render;
@@ -168,8 +170,10 @@ fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<
 pub struct BuildOptions {
     /// Overrides `base_url` from planbook.yaml.
     pub base_url: Option<String>,
-    /// Do not write the site when there are errors or warnings.
+    /// Do not write the site when there are errors or warnings (or broken links).
     pub strict: bool,
+    /// Check every internal link and fragment of the output before it is put in place.
+    pub check_links: bool,
 }
 
 /// The result of `build`.
@@ -189,6 +193,8 @@ pub struct Built {
     pub search: Duration,
     /// Files of the search index.
     pub search_files: usize,
+    /// Links that lead nowhere (with `check_links` or `strict`).
+    pub broken_links: Vec<linkcheck::Broken>,
 }
 
 /// discover → parse → rules → link → render → rewrite → write. Diagnostics never stop a build
@@ -212,6 +218,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
             write: Duration::ZERO,
             search: Duration::ZERO,
             search_files: 0,
+            broken_links: Vec::new(),
         });
     }
     let title = project.config.title.clone().unwrap_or_else(|| default_title(&project.root));
@@ -226,6 +233,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
     let writer = write::SiteWriter::create(&project.output)?;
+    let urls = std::sync::Mutex::new(Vec::new());
     // The search index is built and written while pages render: pages name only its fixed meta
     // file, so neither waits for the other.
     let (searched, rendered) = rayon::join(
@@ -241,6 +249,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         },
         || {
             site::render(&input, &render::Selection::all(), &|url, _, bytes| {
+                urls.lock().map_err(|_| anyhow::anyhow!("a page failed to render"))?.push(url.to_string());
                 writer.write(url, write::Contents::Bytes(bytes))
             })
         },
@@ -256,16 +265,31 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
             writer.write(&format!("{}/{image}", rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
         }
     }
+    for (path, bytes) in site::publishing_files(
+        urls.into_inner().map_err(|_| anyhow::anyhow!("a page failed to render"))?.iter().map(String::as_str),
+        input.base_url,
+        project.config.cname.as_deref(),
+    ) {
+        writer.write(&path, write::Contents::Bytes(&bytes))?;
+    }
+    // Links are checked in the new site before it replaces the old one: with --strict, a broken
+    // link leaves the previous site in place.
+    let broken_links =
+        if opts.check_links || opts.strict { linkcheck::check(writer.path(), input.base_url)? } else { Vec::new() };
+    let written = !opts.strict || broken_links.is_empty();
     let tw = Instant::now();
-    writer.commit()?;
+    if written {
+        writer.commit()?;
+    }
     Ok(Built {
         pages: pass.pages,
-        written: true,
+        written,
         checked,
         render: t.elapsed(),
         write: tw.elapsed(),
         search: search_time,
         search_files,
+        broken_links,
     })
 }
 

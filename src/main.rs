@@ -49,6 +49,20 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             stdout.flush()?;
             Ok(if checked.report.failed(args.strict) { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Init(args) => {
+            let written = planbook::init::init(&args.root, args.github_pages, args.force)?;
+            let mut stderr = std::io::stderr().lock();
+            for f in &written.files {
+                writeln!(stderr, "wrote {}", args.root.join(f).display())?;
+            }
+            if args.github_pages {
+                writeln!(
+                    stderr,
+                    "next: commit them, then in the repository's Settings → Pages choose \"GitHub Actions\" as the source"
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Build(args) if args.watch => {
             let open = || planbook::Project::open_with_output(&args.root, args.out.as_deref());
             let shown_root = open()?.shown_root;
@@ -67,7 +81,11 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Build(args) => {
             let project = planbook::Project::open_with_output(&args.root, args.out.as_deref())?;
-            let opts = planbook::BuildOptions { base_url: args.base_url.clone(), strict: args.strict };
+            let opts = planbook::BuildOptions {
+                base_url: args.base_url.clone(),
+                strict: args.strict,
+                check_links: args.check_links,
+            };
             let built = match planbook::build(&project, &opts) {
                 Ok(built) => built,
                 // The site could not be built (broken theme, unwritable output): exit 1, and
@@ -91,17 +109,31 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                     t.discover, t.parse, t.link, t.rules, built.search, built.search_files, built.render, built.write
                 )?;
             }
+            for b in &built.broken_links {
+                writeln!(stderr, "broken link: {b}")?;
+            }
+            if !built.broken_links.is_empty() {
+                writeln!(
+                    stderr,
+                    "{} broken link{}",
+                    built.broken_links.len(),
+                    if built.broken_links.len() == 1 { "" } else { "s" }
+                )?;
+            }
             if !built.written {
-                writeln!(stderr, "error: nothing written: --strict and the harness has errors or warnings")?;
+                let why =
+                    if built.broken_links.is_empty() { "the harness has errors or warnings" } else { "broken links" };
+                writeln!(stderr, "error: nothing written: --strict and {why}")?;
                 return Ok(ExitCode::from(1));
             }
             if !cli.quiet {
                 writeln!(stderr, "built {} pages into `{}`", built.pages, project.output.display())?;
             }
+            let code = if built.broken_links.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) };
             // The model of a large harness is millions of small allocations; the process is about
             // to exit, so let the OS reclaim them instead of freeing them one by one.
             std::mem::forget(built);
-            Ok(ExitCode::SUCCESS)
+            Ok(code)
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Session {
     pages: HashMap<String, (Group, u64)>,
     /// Files of the search index in the output folder: path → hash.
     search_files: HashMap<String, u64>,
+    /// Sitemap, robots.txt, CNAME: path → hash.
+    extras: HashMap<String, u64>,
 }
 
 /// What an update did.
@@ -118,6 +120,7 @@ impl Session {
             harness,
             pages: HashMap::new(),
             search_files: HashMap::new(),
+            extras: HashMap::new(),
         };
         session.relink();
         session.write_all()?;
@@ -165,6 +168,12 @@ impl Session {
         self.model_diags = diags;
     }
 
+    /// Sitemap, robots.txt and CNAME for the pages in `urls`.
+    fn publishing_files<'a>(&self, urls: impl Iterator<Item = &'a String>) -> Vec<(String, Vec<u8>)> {
+        let base = self.base_url.as_deref().or(self.project.config.base_url.as_deref());
+        site::publishing_files(urls.map(String::as_str), base, self.project.config.cname.as_deref())
+    }
+
     fn input(&self) -> site::SiteInput<'_> {
         site::SiteInput {
             harness: &self.harness,
@@ -192,6 +201,11 @@ impl Session {
         for asset in [&self.theme.css, &self.theme.js, &self.theme.icon] {
             writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
         }
+        let pages = pages.into_inner().expect("no panic while holding the lock");
+        for (path, bytes) in self.publishing_files(pages.keys()) {
+            writer.write(&path, write::Contents::Bytes(&bytes))?;
+            self.extras.insert(path, hash(&bytes));
+        }
         for image in &pass.images {
             let src = self.project.root.join(image);
             if src.is_file() {
@@ -199,7 +213,7 @@ impl Session {
             }
         }
         writer.commit()?;
-        self.pages = pages.into_inner().expect("no panic while holding the lock");
+        self.pages = pages;
         self.search_files = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
         Ok(())
     }
@@ -535,6 +549,15 @@ impl Session {
         }
         for (url, group, h, _) in emitted {
             self.pages.insert(url, (group, h));
+        }
+        let mut written = written;
+        for (path, bytes) in self.publishing_files(self.pages.keys()) {
+            let h = hash(&bytes);
+            if self.extras.get(&path) != Some(&h) {
+                write::replace_file(&out, &path, &bytes)?;
+                self.extras.insert(path, h);
+                written += 1;
+            }
         }
         for image in &pass.images {
             let src = self.project.root.join(image);

@@ -73,3 +73,62 @@ pub fn render(input: &SiteInput<'_>, select: &Selection, emit: &Emit<'_>) -> any
     })?;
     Ok(Pass { pages: pages.into_inner(), images: images.into_inner().expect("no panic while holding the lock") })
 }
+
+/// The files of a published site besides its pages: `sitemap.xml` (with a `base_url`: sitemaps
+/// need absolute URLs), `robots.txt` (naming the sitemap) and `CNAME` (with a custom domain).
+/// `pages` are the site's HTML pages; the 404 page is left out of the sitemap.
+pub fn publishing_files<'a>(
+    pages: impl Iterator<Item = &'a str>,
+    base_url: Option<&str>,
+    cname: Option<&str>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let base = base_url.map(|b| format!("{}/", b.trim_end_matches('/')));
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if let Some(base) = &base {
+        let mut urls: Vec<&str> = pages.filter(|u| u.ends_with(".html") && *u != "404.html").collect();
+        urls.sort_unstable();
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        for u in urls {
+            xml.push_str("  <url><loc>");
+            crate::parse::escape_into(&mut xml, &format!("{base}{u}"));
+            xml.push_str("</loc></url>\n");
+        }
+        xml.push_str("</urlset>\n");
+        out.push((SITEMAP.to_string(), xml.into_bytes()));
+        robots.push_str(&format!("Sitemap: {base}{SITEMAP}\n"));
+    }
+    out.push(("robots.txt".to_string(), robots.into_bytes()));
+    if let Some(domain) = cname.map(str::trim).filter(|d| !d.is_empty()) {
+        out.push(("CNAME".to_string(), format!("{domain}\n").into_bytes()));
+    }
+    out
+}
+
+/// The sitemap's path.
+pub const SITEMAP: &str = "sitemap.xml";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sitemap_robots_and_cname() {
+        let files = publishing_files(
+            ["index.html", "404.html", "plans/a&b/index.html", "feed.xml"].into_iter(),
+            Some("https://acme.github.io/widgets"),
+            Some(" docs.acme.dev "),
+        );
+        let get = |name: &str| String::from_utf8(files.iter().find(|f| f.0 == name).unwrap().1.clone()).unwrap();
+        let sitemap = get("sitemap.xml");
+        assert!(sitemap.contains("<loc>https://acme.github.io/widgets/index.html</loc>"));
+        assert!(sitemap.contains("<loc>https://acme.github.io/widgets/plans/a&amp;b/index.html</loc>"));
+        assert!(!sitemap.contains("404") && !sitemap.contains("feed.xml"));
+        assert!(get("robots.txt").contains("Sitemap: https://acme.github.io/widgets/sitemap.xml"));
+        assert_eq!(get("CNAME"), "docs.acme.dev\n");
+        let plain = publishing_files(["index.html"].into_iter(), None, None);
+        assert_eq!(plain.len(), 1, "no sitemap without a base URL, no CNAME without a domain");
+    }
+}

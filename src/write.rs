@@ -69,6 +69,11 @@ impl SiteWriter {
         Ok(SiteWriter { tmp, out: out.to_path_buf(), parent, name, committed: false })
     }
 
+    /// The temporary folder the new site is written into (for checks before `commit`).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
     /// Writes one file (site-relative path); safe to call from many threads.
     pub fn write(&self, path: &str, contents: Contents<'_>) -> anyhow::Result<()> {
         let target = self.tmp.join(path);

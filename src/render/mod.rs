@@ -216,8 +216,23 @@ impl Renderer<'_> {
         description: &str,
         data: &impl Serialize,
     ) -> anyhow::Result<Page> {
+        self.page_at(template, url, link::root_prefix(url), title, section, description, data)
+    }
+
+    /// Like `page`, with links relative to `root` instead of the page's own folder.
+    #[allow(clippy::too_many_arguments)]
+    fn page_at(
+        &self,
+        template: &str,
+        url: &str,
+        root: String,
+        title: &str,
+        section: &'static str,
+        description: &str,
+        data: &impl Serialize,
+    ) -> anyhow::Result<Page> {
         let page = PageView {
-            root: link::root_prefix(url),
+            root,
             url: url.to_string(),
             title: title.to_string(),
             section,
@@ -479,7 +494,15 @@ impl Renderer<'_> {
         self.page("search.html", link::SEARCH, "Search", "search", "Search plans, decisions, lessons and debt", &())
     }
 
+    /// GitHub Pages serves `404.html` for a missing page at any depth, so its links cannot be
+    /// relative to where it sits: with a `base_url` they start at the site's path (`/widgets/`).
     fn not_found(&self) -> anyhow::Result<Page> {
-        self.page("404.html", "404.html", "Page not found", "", "Page not found", &())
+        let root = self
+            .input
+            .base_url
+            .and_then(|b| url::Url::parse(b).ok())
+            .map(|u| format!("{}/", u.path().trim_end_matches('/')))
+            .unwrap_or_default();
+        self.page_at("404.html", "404.html", root, "Page not found", "", "Page not found", &())
     }
 }

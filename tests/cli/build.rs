@@ -58,6 +58,7 @@ fn every_page_of_the_contract_exists() {
         "charts/index.html",
         "search/index.html",
         "feed.xml",
+        "robots.txt",
     ]
     .map(String::from)
     .to_vec();

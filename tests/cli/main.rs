@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod docs;
 mod history;
+mod publish;
 mod references;
 mod search;
 mod watch;

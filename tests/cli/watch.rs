@@ -292,7 +292,11 @@ fn after_edits_the_live_site_equals_a_fresh_build() {
     check(&|| edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nMore context.\n", 1)));
     check(&|| {
         edit(&site, "docs/harness/exec-plans/active/011-search-api.md", |t| {
-            t.replacen("## Decision Log\n", "## Decision Log\n\n- 2026-04-01: Rank by recency when scores tie, as EP-009 does.\n", 1)
+            t.replacen(
+                "## Decision Log\n",
+                "## Decision Log\n\n- 2026-04-01: Rank by recency when scores tie, as EP-009 does.\n",
+                1,
+            )
         })
     });
     check(&|| edit(&site, GC, |t| t.replacen("# EP-009: ", "# EP-009: Renamed ", 1)));
