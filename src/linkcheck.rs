@@ -160,7 +160,7 @@ fn check_link(
             s => parts.push(s),
         }
     }
-    let mut target = decode(&parts.join("/"));
+    let mut target = crate::link::percent_decode(&parts.join("/"));
     if rel.is_empty() || rel.ends_with('/') || (!all.contains(&target) && all.contains(&format!("{target}/index.html")))
     {
         target = if target.is_empty() {
@@ -183,10 +183,10 @@ fn finish(
     }
     let fragment = fragment.filter(|f| !f.is_empty() && *f != "top")?;
     let ids = pages.get(target).map(|p| &p.1);
-    if ids.is_some_and(|ids| ids.contains(&decode(fragment))) {
+    if ids.is_some_and(|ids| ids.contains(&crate::link::percent_decode(fragment))) {
         None
     } else {
-        Some(format!("no `#{}` on `{target}`", decode(fragment)))
+        Some(format!("no `#{}` on `{target}`", crate::link::percent_decode(fragment)))
     }
 }
 
@@ -196,24 +196,6 @@ fn has_scheme(link: &str) -> bool {
             && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
     })
-}
-
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).to_string()
 }
 
 #[cfg(test)]

@@ -150,7 +150,7 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head_o
 /// `..` and absolute segments refused, folders served by their `index.html`, and the result
 /// checked against `dir` after resolving symlinks.
 pub fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path)?;
+    let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8().ok()?;
     let rel = Path::new(decoded.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) || decoded.contains('\0') {
         return None;
@@ -162,23 +162,6 @@ pub fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
     let real = file.canonicalize().ok()?;
     let root = dir.canonicalize().ok()?;
     (real.starts_with(&root) && real.is_file()).then_some(real)
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// Adds the live-reload script before `</body>`.

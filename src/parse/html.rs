@@ -219,7 +219,7 @@ pub(crate) fn resolve(from: &str, href: &str) -> Option<String> {
         None => (href, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let path = percent_decode(path);
+    let path = crate::link::percent_decode(path);
     let mut parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
     } else {
@@ -240,24 +240,6 @@ pub(crate) fn resolve(from: &str, href: &str) -> Option<String> {
         out.push_str(f);
     }
     Some(out)
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Non-whitespace characters in `s`: how `inlines_after` measures a prefix.

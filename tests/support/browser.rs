@@ -93,7 +93,7 @@ fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) -> Option<(
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
     let file: Option<PathBuf> = path.strip_prefix(prefix).map(|rel| {
-        let rel = percent_decode(rel);
+        let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy().into_owned();
         let mut f = dir.join(rel);
         if f.is_dir() || path.ends_with('/') {
             f = f.join("index.html");
@@ -112,25 +112,6 @@ fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) -> Option<(
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(&body);
     Some((path, body.len()))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 3 <= b.len()
-            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).to_string()
 }
 
 fn content_type(p: &Path) -> &'static str {
