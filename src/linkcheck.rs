@@ -161,7 +161,10 @@ fn check_link(
         }
     }
     let mut target = crate::link::percent_decode(&parts.join("/"));
-    if rel.is_empty() || rel.ends_with('/') || (!all.contains(&target) && all.contains(&format!("{target}/index.html")))
+    if target.is_empty()
+        || rel.is_empty()
+        || rel.ends_with('/')
+        || (!all.contains(&target) && all.contains(&format!("{target}/index.html")))
     {
         target = if target.is_empty() {
             "index.html".to_string()

@@ -7,7 +7,7 @@
 //! and reloads the page after each rebuild, or shows the diagnostics of a broken file over the
 //! page until the next good save.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -23,10 +23,17 @@ const LIVE_JS: &str = include_str!("serve/live.js");
 pub struct Server {
     /// The address it listens on.
     pub addr: SocketAddr,
+    /// The folder served (it can change when planbook.yaml's `output:` does).
+    dir: Arc<Mutex<PathBuf>>,
     clients: Arc<Mutex<Vec<TcpStream>>>,
     /// The last problem report, sent to pages that connect while a file is broken.
     problems: Arc<Mutex<Option<String>>>,
 }
+
+/// How long a page may take to read an event before it is dropped (it reconnects by itself).
+const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
+/// Longest request line or header accepted.
+const MAX_LINE: u64 = 8 * 1024;
 
 /// A message to open pages.
 #[derive(Debug, Clone)]
@@ -46,17 +53,28 @@ impl Server {
             .find_map(|p| TcpListener::bind((bind, p)).ok())
             .ok_or_else(|| anyhow::anyhow!("no free port from {port} on {bind}"))?;
         let addr = listener.local_addr()?;
-        let server = Server { addr, clients: Arc::default(), problems: Arc::default() };
-        let dir = dir.to_path_buf();
+        let server = Server {
+            addr,
+            dir: Arc::new(Mutex::new(dir.to_path_buf())),
+            clients: Arc::default(),
+            problems: Arc::default(),
+        };
         let s = server.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let dir = dir.clone();
                 let s = s.clone();
-                std::thread::spawn(move || s.handle(stream, &dir));
+                std::thread::spawn(move || {
+                    let dir = s.dir.lock().expect("no panic while holding the lock").clone();
+                    s.handle(stream, &dir)
+                });
             }
         });
         Ok(server)
+    }
+
+    /// Serves `dir` from now on.
+    pub fn set_dir(&self, dir: &Path) {
+        *self.dir.lock().expect("no panic while holding the lock") = dir.to_path_buf();
     }
 
     /// Sends `event` to every open page.
@@ -73,22 +91,38 @@ impl Server {
                 m
             }
         };
-        let mut clients = self.clients.lock().expect("no panic while holding the lock");
-        clients.retain_mut(|c| c.write_all(message.as_bytes()).and_then(|()| c.flush()).is_ok());
+        // Write outside the lock, each page with a short timeout: a page that stopped reading
+        // is dropped and cannot hold up the others or the next rebuild.
+        let clients = std::mem::take(&mut *self.clients.lock().expect("no panic while holding the lock"));
+        let alive: Vec<TcpStream> = clients
+            .into_iter()
+            .filter_map(|mut c| c.write_all(message.as_bytes()).and_then(|()| c.flush()).ok().map(|()| c))
+            .collect();
+        self.clients.lock().expect("no panic while holding the lock").extend(alive);
     }
 
     fn handle(&self, stream: TcpStream, dir: &Path) {
         let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
         let Ok(read) = stream.try_clone() else { return };
         let mut reader = BufReader::new(read);
+        let read_line = |reader: &mut BufReader<TcpStream>, line: &mut String| {
+            reader.take(MAX_LINE).read_line(line).ok().filter(|n| *n > 0 && line.ends_with('\n'))
+        };
         let mut line = String::new();
-        if reader.read_line(&mut line).is_err() {
+        if read_line(&mut reader, &mut line).is_none() {
             return;
         }
+        let mut host = None;
         loop {
             let mut h = String::new();
-            if reader.read_line(&mut h).map_or(true, |n| n == 0) || h == "\r\n" || h == "\n" {
+            if read_line(&mut reader, &mut h).is_none() || h == "\r\n" || h == "\n" {
                 break;
+            }
+            if let Some((name, value)) = h.split_once(':')
+                && name.eq_ignore_ascii_case("host")
+            {
+                host = Some(value.trim().to_string());
             }
         }
         let mut parts = line.split_whitespace();
@@ -98,14 +132,18 @@ impl Server {
             let _ = respond(&mut stream, "405 Method Not Allowed", "text/plain", b"GET or HEAD only\n", true);
             return;
         }
+        if !self.host_allowed(host.as_deref()) {
+            // A page elsewhere that rebinds its domain to 127.0.0.1 must not read the preview.
+            let _ = respond(&mut stream, "421 Misdirected Request", "text/plain", b"unexpected Host header\n", false);
+            return;
+        }
         let path = target.split(['?', '#']).next().unwrap_or("/");
         if path == format!("{PREFIX}events") {
+            let _ = stream.set_write_timeout(Some(CLIENT_TIMEOUT));
             let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: planbook live reload\n\n";
-            if stream.write_all(head.as_bytes()).is_ok() {
-                if let Some(p) = self.problems.lock().expect("no panic while holding the lock").as_ref() {
-                    let _ = stream.write_all(p.as_bytes());
-                }
-                let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
+            let problems = self.problems.lock().expect("no panic while holding the lock").clone();
+            let greeting = format!("{head}{}", problems.unwrap_or_default());
+            if stream.write_all(greeting.as_bytes()).is_ok() {
                 self.clients.lock().expect("no panic while holding the lock").push(stream);
             }
             return;
@@ -126,6 +164,24 @@ impl Server {
             },
             None => not_found(&mut stream, dir, head_only),
         }
+    }
+}
+
+impl Server {
+    /// On a loopback address only `localhost`, `127.0.0.1` and `[::1]` (on our port) are
+    /// accepted as Host; bound elsewhere (`--bind`), any Host is.
+    fn host_allowed(&self, host: Option<&str>) -> bool {
+        if !self.addr.ip().is_loopback() {
+            return true;
+        }
+        let Some(host) = host else { return false };
+        let port = self.addr.port().to_string();
+        let name = match host.rsplit_once(':') {
+            Some((name, p)) if p == port => name,
+            Some(_) if !host.ends_with(']') => return false,
+            _ => host,
+        };
+        matches!(name.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]")
     }
 }
 

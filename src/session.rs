@@ -54,6 +54,10 @@ pub struct Session {
     search_files: HashMap<String, u64>,
     /// Sitemap, robots.txt, CNAME: path → hash.
     extras: HashMap<String, u64>,
+    /// Repository images the pages show (copied to `files/`).
+    images: std::collections::BTreeSet<String>,
+    /// A write failed: the next update renders every page.
+    render_all: bool,
 }
 
 /// What an update did.
@@ -121,6 +125,8 @@ impl Session {
             pages: HashMap::new(),
             search_files: HashMap::new(),
             extras: HashMap::new(),
+            images: Default::default(),
+            render_all: false,
         };
         session.relink();
         session.write_all()?;
@@ -214,6 +220,7 @@ impl Session {
         }
         writer.commit()?;
         self.pages = pages;
+        self.images = pass.images;
         self.search_files = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
         Ok(())
     }
@@ -221,8 +228,12 @@ impl Session {
     /// Rebuilds after the files at `paths` (relative to the root, `/`-separated) changed.
     pub fn update(&mut self, paths: &[String]) -> anyhow::Result<Update> {
         let t = Instant::now();
+        let mut images_written = 0;
+        for image in paths.iter().filter(|p| self.images.contains(*p)) {
+            images_written += usize::from(self.copy_image(image)?);
+        }
         let changes = self.read_changes(paths)?;
-        let mut update = Update { files: changes.len(), ..Update::default() };
+        let mut update = Update { files: changes.len() + images_written, written: images_written, ..Update::default() };
         if changes.is_empty() {
             update.took = t.elapsed();
             return Ok(update);
@@ -290,6 +301,9 @@ impl Session {
         self.harness.sort();
         self.relink();
         let mut select = self.affected(&before, &changed_plans, other_changed, &paths_changed, debt_path.as_deref());
+        if std::mem::take(&mut self.render_all) {
+            select = Selection::all();
+        }
         // "Referenced by" panels of what the changed files refer to (before and after).
         if !select.all {
             for (path, (old_targets, old_hash)) in paths_changed.iter().zip(refs_before) {
@@ -303,9 +317,9 @@ impl Session {
         }
         update.full = select.all;
         if !select.is_empty() {
-            let (rendered, written, removed) = self.write_selected(&select)?;
+            let (rendered, written, removed) = self.write_selected(&select).inspect_err(|_| self.render_all = true)?;
             update.rendered = rendered;
-            update.written = written;
+            update.written += written;
             update.removed = removed;
         }
         update.took = t.elapsed();
@@ -348,7 +362,10 @@ impl Session {
                 known.is_some_and(|s| !matches!(s.kind, SourceKind::RepoText | SourceKind::RepoMarkdown));
             abs.is_dir()
                 || (!abs.exists() && (harness_kind || self.sources.keys().any(|k| k.starts_with(&format!("{p}/")))))
-                || (known.is_none() && abs.is_file() && (in_harness(p) || is_root_doc(p)))
+                || (known.is_none()
+                    && abs.is_file()
+                    && p.to_ascii_lowercase().ends_with(".md")
+                    && (in_harness(p) || is_root_doc(p)))
         });
         if structural {
             return self.rediscover();
@@ -384,7 +401,7 @@ impl Session {
         for s in sources {
             seen.insert(s.path.clone());
             match self.sources.get(&s.path) {
-                Some(old) if old.text == s.text && old.kind == s.kind => {}
+                Some(old) if old.text == s.text && old.kind == s.kind && !self.kept_broken(&s.path) => {}
                 _ => out.push((s.path.clone(), Change::Read(s))),
             }
         }
@@ -397,6 +414,19 @@ impl Session {
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)
+    }
+
+    /// Copies a repository image into `files/` when it differs from the copy there; whether it
+    /// did.
+    fn copy_image(&self, image: &str) -> anyhow::Result<bool> {
+        let src = self.project.root.join(image);
+        let dest = format!("{}/{image}", crate::rewrite::FILES_DIR);
+        let Ok(bytes) = std::fs::read(&src) else { return Ok(false) };
+        if std::fs::read(self.project.output.join(&dest)).is_ok_and(|old| old == bytes) {
+            return Ok(false);
+        }
+        write::replace_file(&self.project.output, &dest, &bytes)?;
+        Ok(true)
     }
 
     /// Whether `path` is shown at its last good version because its new one cannot be read.
@@ -559,11 +589,10 @@ impl Session {
                 written += 1;
             }
         }
-        for image in &pass.images {
-            let src = self.project.root.join(image);
-            let dest = format!("{}/{image}", crate::rewrite::FILES_DIR);
-            if src.is_file() && !out.join(&dest).exists() {
-                write::replace_file(&out, &dest, &std::fs::read(&src)?)?;
+        for image in pass.images {
+            if !self.images.contains(&image) {
+                self.copy_image(&image)?;
+                self.images.insert(image);
             }
         }
         Ok((rendered, written, stale.len()))

@@ -16,7 +16,6 @@ use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer_opt, notify};
 use std::io::Write;
 use std::net::IpAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -82,6 +81,7 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
     debouncer.watch(&root, RecursiveMode::Recursive)?;
     let mut filter = Filter::new(session.project())?;
     writeln!(err, "watching `{}` for changes", root.display())?;
+    let mut problems_shown = false;
     while !stop.load(Ordering::SeqCst) {
         let events = match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(Ok(events)) => events,
@@ -114,8 +114,10 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
                     session = s;
                     filter = Filter::new(session.project())?;
                     if let Some(s) = &server {
+                        s.set_dir(&session.project().output);
                         s.send(&Event::Reload);
                     }
+                    problems_shown = false;
                 }
                 Err(e) => writeln!(err, "error: {e:#}; still serving the last good site")?,
             }
@@ -141,14 +143,18 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
                     )?;
                 }
                 if let Some(s) = &server {
-                    if update.written + update.removed > 0 {
+                    // Reload after a rebuild, and after a fix that only clears the problems
+                    // shown (the pages may not have changed).
+                    if update.written + update.removed > 0 || (problems_shown && update.kept.is_empty()) {
                         s.send(&Event::Reload);
+                        problems_shown = false;
                     }
                     if !update.kept.is_empty() {
                         let problems = report.only_paths(&update.kept);
                         let plain =
                             RenderOptions { color: false, quiet: false, path_prefix: opts.render.path_prefix.clone() };
                         s.send(&Event::Problems(problems.render_human(&plain)));
+                        problems_shown = true;
                     }
                 }
                 match session.update_search() {
@@ -212,29 +218,67 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Which changed paths matter.
+/// Which changed paths matter: the same files the build's walk reads.
 struct Filter {
+    root: std::path::PathBuf,
     skip: Vec<String>,
     excludes: globset::GlobSet,
-    gitignore: Gitignore,
+    /// `.git/info/exclude`.
+    git_exclude: Gitignore,
+    /// `.gitignore` and `.ignore` of each folder seen, relative to the root.
+    ignores: std::cell::RefCell<std::collections::HashMap<String, Gitignore>>,
     theme: Option<String>,
 }
 
 impl Filter {
     fn new(project: &Project) -> anyhow::Result<Filter> {
         let mut builder = GitignoreBuilder::new(&project.root);
-        for file in [".gitignore", ".ignore"] {
-            let path = project.root.join(file);
-            if path.is_file() {
-                builder.add(path);
-            }
+        let exclude = project.root.join(".git/info/exclude");
+        if exclude.is_file() {
+            builder.add(exclude);
         }
         Ok(Filter {
+            root: project.root.clone(),
             skip: project.layout.skip.clone(),
             excludes: crate::discover::exclude_set(&project.config.exclude)?,
-            gitignore: builder.build()?,
+            git_exclude: builder.build()?,
+            ignores: Default::default(),
             theme: project.config.theme.as_ref().map(|t| format!("themes/{t}/")),
         })
+    }
+
+    /// Whether the ignore files of `rel`'s folders (the deepest that says anything wins) or
+    /// `.git/info/exclude` ignore it.
+    fn git_ignored(&self, rel: &str) -> bool {
+        let path = self.root.join(rel);
+        let is_dir = path.is_dir();
+        let mut dirs = vec![String::new()];
+        let mut acc = String::new();
+        for part in rel.split('/').collect::<Vec<_>>().iter().rev().skip(1).rev() {
+            acc = if acc.is_empty() { part.to_string() } else { format!("{acc}/{part}") };
+            dirs.push(acc.clone());
+        }
+        let mut ignores = self.ignores.borrow_mut();
+        for dir in dirs.iter().rev() {
+            let matcher = ignores.entry(dir.clone()).or_insert_with(|| {
+                let base = self.root.join(dir);
+                let mut b = GitignoreBuilder::new(&base);
+                for f in [".gitignore", ".ignore"] {
+                    if base.join(f).is_file() {
+                        b.add(base.join(f));
+                    }
+                }
+                b.build().unwrap_or_else(|_| Gitignore::empty())
+            });
+            let m = matcher.matched_path_or_any_parents(&path, is_dir);
+            if m.is_ignore() {
+                return true;
+            }
+            if m.is_whitelist() {
+                return false;
+            }
+        }
+        self.git_exclude.matched_path_or_any_parents(&path, is_dir).is_ignore()
     }
 
     /// Output folder, hidden files and folders (`.git/`, the build's temporary folders; the
@@ -249,16 +293,15 @@ impl Filter {
             || [".swp", ".swx", ".swo", ".tmp", ".planbook-tmp", ".crswap"].iter().any(|s| name.ends_with(s));
         let hidden = rel.split('/').any(|part| part.starts_with('.'));
         let skipped = self.skip.iter().any(|s| rel == s || rel.starts_with(&format!("{s}/")));
-        scratch
-            || hidden
-            || skipped
-            || self.excludes.is_match(rel)
-            || self.gitignore.matched_path_or_any_parents(Path::new(rel), false).is_ignore()
+        scratch || hidden || skipped || self.excludes.is_match(rel) || self.git_ignored(rel)
     }
 
     /// Whether a change to `rel` needs a fresh session: the config, ignore files, the theme.
     fn restarts(&self, rel: &str) -> bool {
-        matches!(rel, "planbook.yaml" | ".gitignore" | ".ignore")
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        rel == "planbook.yaml"
+            || matches!(name, ".gitignore" | ".ignore")
+            || rel == ".git/info/exclude"
             || self.theme.as_deref().is_some_and(|t| rel.starts_with(t))
     }
 }
@@ -273,6 +316,8 @@ mod tests {
         let root = tmp.path();
         std::fs::create_dir_all(root.join("docs/harness/exec-plans/active")).unwrap();
         std::fs::write(root.join(".gitignore"), "target/\n*.log\n").unwrap();
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/.gitignore"), "generated.rs\n").unwrap();
         std::fs::write(root.join("planbook.yaml"), "exclude:\n  - vendor\n").unwrap();
         let project = Project::open(root).unwrap();
         let f = Filter::new(&project).unwrap();
@@ -281,6 +326,7 @@ mod tests {
             ".git/index",
             "target/debug/x.rs",
             "build.log",
+            "sub/generated.rs",
             "vendor/lib.rs",
             "docs/harness/exec-plans/active/.001-x.md.swp",
             "docs/harness/exec-plans/active/001-x.md~",

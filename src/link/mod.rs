@@ -77,6 +77,15 @@ impl SiteIndex {
     }
 }
 
+/// A file stem as a URL path segment: ASCII characters that would need percent-encoding (`#`,
+/// `?`, `%`, spaces...) become `-`, so a URL can be written into `href`s, the sitemap and the
+/// search index as is. `NNN-short-name` stems are unchanged.
+pub fn url_segment(stem: &str) -> String {
+    stem.chars()
+        .map(|c| if !c.is_ascii() || c.is_ascii_alphanumeric() || "-._~".contains(c) { c } else { '-' })
+        .collect()
+}
+
 /// Assigns every page its URL.
 pub fn index(harness: &Harness) -> SiteIndex {
     let mut idx = SiteIndex::default();
@@ -84,7 +93,7 @@ pub fn index(harness: &Harness) -> SiteIndex {
     for (i, plan) in harness.plans.iter().enumerate() {
         // Stems are unique in a healthy tree; a duplicate (the same file in two state folders)
         // gets a suffix rather than overwriting the other page.
-        let stem = crate::slug::unique(plan.stem.clone(), &mut taken);
+        let stem = crate::slug::unique(url_segment(&plan.stem), &mut taken);
         let url = format!("plans/{stem}/index.html");
         idx.by_source.insert(plan.path.clone(), url.clone());
         idx.plan_urls.push(url);
@@ -102,7 +111,7 @@ pub fn index(harness: &Harness) -> SiteIndex {
         let key = if stem_count[d.stem.as_str()] > 1 {
             crate::slug::slugify(d.path.trim_end_matches(".md"))
         } else {
-            d.stem.clone()
+            url_segment(&d.stem)
         };
         let key = crate::slug::unique(key, &mut taken);
         let url = format!("docs/{key}/index.html");
@@ -132,6 +141,16 @@ pub fn root_prefix(page_url: &str) -> String {
 /// `%XX` sequences decoded (as in URLs and fragments); invalid UTF-8 is replaced.
 pub fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod url_tests {
+    #[test]
+    fn stems_become_safe_url_segments() {
+        assert_eq!(super::url_segment("009-garbage-collection"), "009-garbage-collection");
+        assert_eq!(super::url_segment("001-c#-port v2?"), "001-c--port-v2-");
+        assert_eq!(super::url_segment("003-缓存"), "003-缓存");
+    }
 }
 
 #[cfg(test)]

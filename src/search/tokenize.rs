@@ -12,10 +12,14 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Whether `c` belongs to a script written without spaces.
+/// Whether `c` belongs to a script written without spaces between words (CJK, and Thai, Lao,
+/// Myanmar, Khmer), whose runs are indexed as character pairs.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x3040..=0x30FF      // Hiragana, Katakana
+        0x0E00..=0x0EFF      // Thai, Lao
+        | 0x1000..=0x109F    // Myanmar
+        | 0x1780..=0x17FF    // Khmer
+        | 0x3040..=0x30FF    // Hiragana, Katakana
         | 0x3400..=0x4DBF    // CJK Extension A
         | 0x4E00..=0x9FFF    // CJK Unified Ideographs
         | 0xF900..=0xFAFF    // CJK Compatibility Ideographs
@@ -38,7 +42,13 @@ fn fold_into<'a>(word: &'a str, buf: &'a mut String) -> &'a str {
     if word.is_ascii() {
         buf.extend(word.chars().map(|c| c.to_ascii_lowercase()));
     } else {
-        buf.extend(word.nfd().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase));
+        // Final sigma folds to sigma: browsers lower-case a word-final `Σ` to `ς`.
+        buf.extend(
+            word.nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ς' { 'σ' } else { c }),
+        );
     }
     buf
 }
@@ -128,6 +138,7 @@ mod tests {
     fn words_are_folded() {
         assert_eq!(terms("Flaky tests, Café déjà-vu!"), ["flaky", "tests", "cafe", "deja", "vu"]);
         assert_eq!(terms("Über NAÏVE"), ["uber", "naive"]);
+        assert_eq!(terms("ΟΔΟΣ οδός"), ["οδοσ", "οδοσ"]);
     }
 
     #[test]
@@ -142,6 +153,7 @@ mod tests {
         assert_eq!(terms("缓存失效"), ["缓存", "存失", "失效"]);
         assert_eq!(terms("キャッシュ cache"), ["キャ", "ャッ", "ッシ", "シュ", "cache"]);
         assert_eq!(terms("的"), ["的"]);
+        assert_eq!(terms("ภาษา"), ["ภา", "าษ", "ษา"], "Thai has no spaces either");
         assert_eq!(terms("a缓存b EP-3的"), ["a", "缓存", "b", "ep-003", "的"]);
     }
 }

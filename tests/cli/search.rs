@@ -143,7 +143,8 @@ fn instant_results_and_keyboard_navigation() {
 fn accents_and_cjk_match() {
     let Some(browser) = Browser::start() else { return };
     let server = StaticServer::start(&site().root().join("site"), "/");
-    for q in ["cafe", "Résumé", "RESUME", "キャッシュ", "缓存", "缓存失效", "français"] {
+    for q in ["cafe", "Résumé", "RESUME", "キャッシュ", "缓存", "缓存失效", "français", "ภาษา", "ΟΔΗΓΟΣ", "οδηγός"]
+    {
         let r = query(&browser, &server, q);
         assert!(has(&r, "doc", "docs/LOCALIZATION_NOTES/index.html"), "{q}: {r:?}");
     }

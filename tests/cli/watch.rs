@@ -187,7 +187,7 @@ fn the_server_serves_only_the_site() {
     let addr = watch.url.trim_start_matches("http://").trim_end_matches('/').to_string();
     assert!(addr.starts_with("127.0.0.1:"), "loopback by default: {addr}");
     let mut s = TcpStream::connect(&addr).unwrap();
-    write!(s, "GET /assets/ HTTP/1.1\r\n\r\n").unwrap();
+    write!(s, "GET /assets/ HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
     let mut head = String::new();
     BufReader::new(s).read_line(&mut head).unwrap();
     assert!(head.contains("404"), "no directory listings: {head}");
@@ -195,10 +195,17 @@ fn the_server_serves_only_the_site() {
     let css_path =
         css.split("href=\"").find_map(|s| s.split('"').next().filter(|h| h.ends_with(".css"))).unwrap().to_string();
     let mut s = TcpStream::connect(&addr).unwrap();
-    write!(s, "GET /{css_path} HTTP/1.1\r\n\r\n").unwrap();
+    write!(s, "GET /{css_path} HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", addr.rsplit(':').next().unwrap()).unwrap();
     let mut response = String::new();
     s.read_to_string(&mut response).unwrap();
     assert!(response.contains("Content-Type: text/css"), "{}", &response[..200.min(response.len())]);
+    // Another site's name for 127.0.0.1 (DNS rebinding) gets nothing.
+    let mut s = TcpStream::connect(&addr).unwrap();
+    write!(s, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 421"), "{}", &response[..100.min(response.len())]);
+    assert!(!response.contains("<html"));
 }
 
 #[test]
@@ -214,11 +221,16 @@ fn an_open_page_reloads_itself_after_a_rebuild() {
     edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nLive reload saw this.\n", 1));
     browser.wait_for("return !window.planbookMarker && document.body.textContent.includes('Live reload saw this')");
     // A broken save shows its diagnostic over the page.
-    let mut bytes = site.read(GC).into_bytes();
+    let good = site.read(GC);
+    let mut bytes = good.clone().into_bytes();
     bytes.extend_from_slice(b"\n\xff broken\n");
     site.write(GC, bytes);
     let overlay = browser.wait_for("return document.querySelector('#planbook-problems pre')?.textContent");
     assert!(overlay.as_str().unwrap().contains("E018"), "{overlay}");
+    // Putting the last good text back clears it (the page reloads though its pages did not change).
+    browser.eval("window.planbookMarker = 2", json!([]));
+    site.write(GC, good);
+    browser.wait_for("return !window.planbookMarker && document.readyState === 'complete' && !document.querySelector('#planbook-problems')");
 }
 
 /// Every file under `dir`, relative, with its bytes.

@@ -150,7 +150,7 @@
   // Query terms are made exactly as the index's terms (src/search/tokenize.rs).
 
   // Scripts written without spaces: the same ranges as `is_cjk` in src/search/tokenize.rs.
-  var CJK_CHARS = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{2ffff}";
+  var CJK_CHARS = "\\u0e00-\\u0eff\\u1000-\\u109f\\u1780-\\u17ff\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{2ffff}";
   var CJK = new RegExp("[" + CJK_CHARS + "]+", "gu");
   var HAS_CJK = new RegExp("[" + CJK_CHARS + "]", "u");
   // An ID not inside a longer word (CJK neighbours do not count).
@@ -160,7 +160,7 @@
   var KIND_ORDER = ["plan", "decision", "lesson", "debt", "quality", "doc"];
 
   function fold(w) {
-    return w.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+    return w.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/ς/g, "σ");
   }
 
   // One word segmenter for the page: making one is slow.
@@ -206,14 +206,21 @@
   var decoder = new TextDecoder();
 
   function Index(metaUrl) {
+    this.url = metaUrl;
     this.base = metaUrl.slice(0, metaUrl.lastIndexOf("search/"));
+    this.reload();
+  }
+
+  // (Re)reads the meta file. It has a fixed name: revalidate it, so a cached copy never names
+  // old shards.
+  Index.prototype.reload = function () {
     this.cache = {};
-    // The meta file has a fixed name: revalidate it, so a cached copy never names old shards.
-    this.meta = fetch(metaUrl, { cache: "no-cache" }).then(function (r) {
+    this.facetsPromise = null;
+    this.meta = fetch(this.url, { cache: "no-cache" }).then(function (r) {
       if (!r.ok) throw new Error("search index: " + r.status);
       return r.json();
     });
-  }
+  };
 
   // An index file's bytes (an ArrayBuffer), or its JSON with kind "json". Files start with the
   // gzip magic number when planbook compressed them; a host may also have decompressed them.
@@ -230,8 +237,21 @@
       }).then(function (buf) {
         return kind === "json" ? JSON.parse(decoder.decode(buf)) : buf;
       });
+      // A failure is not remembered: the next search tries again.
+      var cache = this.cache;
+      cache[url].catch(function () { delete cache[url]; });
     }
     return this.cache[url];
+  };
+
+  // Runs `work` against the index; if it fails (the site was rebuilt and the files this page
+  // knew are gone), reads the meta file again and retries once.
+  Index.prototype.retrying = function (work) {
+    var self = this;
+    return work().catch(function () {
+      self.reload();
+      return work();
+    });
   };
 
   // Terms of a shard: [{term, df, postings: function -> [[rid, weight], ...]}].
@@ -288,11 +308,22 @@
   }
 
   // Shards whose term range can hold `term` (and, for a prefix, every term starting with it).
+  // Compares by code point, as the index sorts terms (JavaScript's `<` compares UTF-16 units).
+  function before(a, b) {
+    var x = Array.from(a), y = Array.from(b);
+    for (var i = 0; i < x.length && i < y.length; i++) {
+      var d = x[i].codePointAt(0) - y[i].codePointAt(0);
+      if (d) return d < 0;
+    }
+    return x.length <= y.length;
+  }
+
   function shardsFor(meta, term) {
     var s = meta.shards, lo = 0, hi = s.length - 1, first = 0;
+    if (!s.length) return [];
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
-      if (s[mid][0] <= term) { first = mid; lo = mid + 1; } else hi = mid - 1;
+      if (before(s[mid][0], term)) { first = mid; lo = mid + 1; } else hi = mid - 1;
     }
     var out = [s[first][1]];
     for (var i = first + 1; i < s.length && s[i][0].lastIndexOf(term, 0) === 0; i++) out.push(s[i][1]);
@@ -302,6 +333,11 @@
   // The matches of a query: [{rid, score}] best first, and the query's terms.
   Index.prototype.search = function (query) {
     var self = this;
+    return this.retrying(function () { return self.searchOnce(query); });
+  };
+
+  Index.prototype.searchOnce = function (query) {
+    var self = this;
     var terms = tokenize(query);
     var unique = terms.filter(function (t, i) { return terms.indexOf(t) === i; });
     if (!unique.length) return Promise.resolve({ terms: [], hits: [] });
@@ -310,12 +346,13 @@
       self.get(meta.directory); // needed next, for the results' fragments
       return Promise.all(unique.map(function (term) {
         return Promise.all(shardsFor(meta, term).map(function (f) { return self.get(f); })).then(function (bufs) {
-          var scores = new Float32Array(n), touched = [], expanded = 0;
+          var scores = new Float32Array(n), touched = [], expanded = 0, isId = /^(ep|td)-\d+$/.test(term);
           bufs.forEach(function (buf) {
             readShard(buf, n).forEach(function (e) {
               var exact = e.term === term;
-              // Prefix matching: "retro" finds "retrospective" (at most 64 expansions a term).
-              if (!exact && (e.term.lastIndexOf(term, 0) !== 0 || expanded >= 64)) return;
+              // Prefix matching: "retro" finds "retrospective" (at most 64 expansions a term);
+              // IDs match exactly ("EP-100" is not EP-1000).
+              if (!exact && (isId || e.term.lastIndexOf(term, 0) !== 0 || expanded >= 64)) return;
               if (!exact) expanded++;
               var idf = Math.log(1 + (n - e.df + 0.5) / (e.df + 0.5)) * (exact ? 1 : 0.85);
               addPostings(e, n, idf, scores, touched);
@@ -347,6 +384,11 @@
   // "#anchor" is on the row before's page.
   Index.prototype.records = function (rids) {
     var self = this;
+    return this.retrying(function () { return self.recordsOnce(rids); });
+  };
+
+  Index.prototype.recordsOnce = function (rids) {
+    var self = this;
     return this.meta.then(function (meta) {
       return self.get(meta.directory).then(function (dir) {
         var hashes = new DataView(dir), size = meta.fragment_size, files = {};
@@ -377,6 +419,11 @@
 
   // Facets: {kind: {values, of: Uint16Array(record -> value index)}, ...}.
   Index.prototype.facets = function () {
+    var self = this;
+    return this.retrying(function () { return self.facetsOnce(); });
+  };
+
+  Index.prototype.facetsOnce = function () {
     var self = this;
     if (!this.facetsPromise) {
       this.facetsPromise = this.meta.then(function (meta) {
@@ -568,6 +615,7 @@
       var idx = getIndex();
       performance.mark("planbook-search-start");
       Promise.all([idx.search(q), idx.facets()]).then(function (both) {
+        if (mine !== seq) return;
         var res = both[0], facets = both[1];
         // Active filters as (facet, value index): a record passes when it has every value.
         var active = Object.keys(filters).filter(function (f) { return filters[f]; }).map(function (f) {
@@ -640,6 +688,7 @@
           ready(q);
         });
       }).catch(function (e) {
+        if (mine !== seq) return;
         console.warn(e);
         results.innerHTML = '<p class="no-results">' + unavailable() + "</p>";
         fallback.hidden = false;
