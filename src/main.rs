@@ -11,6 +11,7 @@ use std::process::ExitCode;
 const EXIT_FATAL: u8 = 2;
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,
@@ -184,3 +185,15 @@ fn render_fatal(e: &anyhow::Error, color: bool) -> String {
 /// on a 10,000-plan tree, and mimalloc cut total CPU time by about a fifth (measured 2026-11-25).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// mimalloc asks for transparent huge pages; a build touches each 2 MiB page once and the kernel
+/// zeroes it whole, which was 14% of a 10,000-plan build's CPU time. Without them the same
+/// build used 0.6 s less system time and 55 MB less memory (486 MB vs 541 MB; measured
+/// 2026-11-25, interleaved runs).
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE only sets a flag on this process's memory map.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
