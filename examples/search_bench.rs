@@ -129,7 +129,7 @@ fn report(label: &str, runs: &[Run]) {
 }
 
 fn encode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn take_flag(args: &mut Vec<String>, flag: &str) -> bool {

@@ -47,7 +47,6 @@ use config::Config;
 use diag::Report;
 use discover::Layout;
 use model::Harness;
-use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -233,45 +232,8 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
     };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
     let writer = write::SiteWriter::create(&project.output)?;
-    let urls = std::sync::Mutex::new(Vec::new());
-    // The search index is built and written while pages render: pages name only its fixed meta
-    // file, so neither waits for the other.
-    let (searched, rendered) = rayon::join(
-        || -> anyhow::Result<(Duration, usize)> {
-            let t = Instant::now();
-            let search_index = search::build(&search::records::records(&checked.harness, &checked.index));
-            let took = t.elapsed();
-            search_index
-                .files
-                .par_iter()
-                .try_for_each(|(path, bytes)| writer.write(path, write::Contents::Bytes(bytes)))?;
-            Ok((took, search_index.files.len()))
-        },
-        || {
-            site::render(&input, &render::Selection::all(), &|url, _, bytes| {
-                urls.lock().map_err(|_| anyhow::anyhow!("a page failed to render"))?.push(url.to_string());
-                writer.write(url, write::Contents::Bytes(bytes))
-            })
-        },
-    );
-    let pass = rendered?;
-    let (search_time, search_files) = searched?;
-    for asset in [&theme.css, &theme.js, &theme.icon] {
-        writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
-    }
-    for image in pass.images {
-        let src = project.root.join(&image);
-        if src.is_file() {
-            writer.write(&format!("{}/{image}", rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
-        }
-    }
-    for (path, bytes) in site::publishing_files(
-        urls.into_inner().map_err(|_| anyhow::anyhow!("a page failed to render"))?.iter().map(String::as_str),
-        input.base_url,
-        project.config.cname.as_deref(),
-    ) {
-        writer.write(&path, write::Contents::Bytes(&bytes))?;
-    }
+    let whole = site::Whole { root: &project.root, cname: project.config.cname.as_deref() };
+    let done = site::write_all(&input, whole, &writer, &|_, _, _| Ok(()))?;
     // Links are checked in the new site before it replaces the old one: with --strict, a broken
     // link leaves the previous site in place.
     let broken_links =
@@ -282,13 +244,13 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         writer.commit()?;
     }
     Ok(Built {
-        pages: pass.pages,
+        pages: done.pass.pages,
         written,
         checked,
         render: t.elapsed(),
         write: tw.elapsed(),
-        search: search_time,
-        search_files,
+        search: done.search_time,
+        search_files: done.search.files.len(),
         broken_links,
     })
 }

@@ -117,16 +117,14 @@ fn check_link(
         Some(b) if link.starts_with(b) => format!("{}{}", base_path.unwrap_or("/"), &link[b.len()..]),
         Some(b) if link == b.trim_end_matches('/') => base_path.unwrap_or("/").to_string(),
         _ if link.starts_with("//") => return None,
-        _ if has_scheme(link) => {
-            return match url::Url::parse(link) {
-                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_none_or(str::is_empty) => {
-                    Some("malformed URL: no host".to_string())
-                }
-                Ok(_) => None,
-                Err(e) => Some(format!("malformed URL: {e}")),
-            };
-        }
-        _ => link.to_string(),
+        _ => match url::Url::parse(link) {
+            Err(url::ParseError::RelativeUrlWithoutBase) => link.to_string(),
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_none_or(str::is_empty) => {
+                return Some("malformed URL: no host".to_string());
+            }
+            Ok(_) => return None,
+            Err(e) => return Some(format!("malformed URL: {e}")),
+        },
     };
     let (path, fragment) = match internal.split_once('#') {
         Some((p, f)) => (p, Some(f)),
@@ -191,14 +189,6 @@ fn finish(
     } else {
         Some(format!("no `#{}` on `{target}`", crate::link::percent_decode(fragment)))
     }
-}
-
-fn has_scheme(link: &str) -> bool {
-    link.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty()
-            && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
 }
 
 #[cfg(test)]

@@ -157,15 +157,6 @@ impl Session {
         self.pages.len()
     }
 
-    /// Diagnostics (errors) of these files, for the browser overlay.
-    pub fn errors_in<'a>(&'a self, paths: &'a [String]) -> impl Iterator<Item = &'a Diagnostic> + 'a {
-        paths
-            .iter()
-            .filter_map(|p| self.file_diags.get(p))
-            .flatten()
-            .filter(|d| d.severity == crate::diag::Severity::Error)
-    }
-
     fn relink(&mut self) {
         self.index = link::index(&self.harness);
         let (graph, mut diags) = link::resolve(&self.harness, &self.index);
@@ -196,32 +187,16 @@ impl Session {
     fn write_all(&mut self) -> anyhow::Result<()> {
         let writer = write::SiteWriter::create(&self.project.output)?;
         let pages: Mutex<HashMap<String, (Group, u64)>> = Mutex::default();
-        let pass = site::render(&self.input(), &Selection::all(), &|url, group, bytes| {
+        let whole = site::Whole { root: &self.project.root, cname: self.project.config.cname.as_deref() };
+        let done = site::write_all(&self.input(), whole, &writer, &|url, group, bytes| {
             pages.lock().expect("no panic while holding the lock").insert(url.to_string(), (group, hash(bytes)));
-            writer.write(url, write::Contents::Bytes(bytes))
+            Ok(())
         })?;
-        let index = search::build(&search::records::records(&self.harness, &self.index));
-        for (path, bytes) in &index.files {
-            writer.write(path, write::Contents::Bytes(bytes))?;
-        }
-        for asset in [&self.theme.css, &self.theme.js, &self.theme.icon] {
-            writer.write(&asset.path, write::Contents::Bytes(&asset.bytes))?;
-        }
-        let pages = pages.into_inner().expect("no panic while holding the lock");
-        for (path, bytes) in self.publishing_files(pages.keys()) {
-            writer.write(&path, write::Contents::Bytes(&bytes))?;
-            self.extras.insert(path, hash(&bytes));
-        }
-        for image in &pass.images {
-            let src = self.project.root.join(image);
-            if src.is_file() {
-                writer.write(&format!("{}/{image}", crate::rewrite::FILES_DIR), write::Contents::CopyOf(src))?;
-            }
-        }
         writer.commit()?;
-        self.pages = pages;
-        self.images = pass.images;
-        self.search_files = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
+        self.pages = pages.into_inner().expect("no panic while holding the lock");
+        self.images = done.pass.images;
+        self.search_files = done.search.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
+        self.extras = done.publishing.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
         Ok(())
     }
 

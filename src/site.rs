@@ -8,9 +8,13 @@ use crate::link::{Graph, SiteIndex};
 use crate::model::Harness;
 use crate::render::{self, Group, Selection, theme::Theme};
 use crate::rewrite;
+use crate::write::{Contents, SiteWriter};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Everything the pages are made from.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +33,75 @@ pub struct SiteInput<'a> {
     pub repo_url: Option<&'a str>,
     /// The URL the site is published at.
     pub base_url: Option<&'a str>,
+}
+
+/// Everything a whole site is written from besides the pages: where repository images come
+/// from and the custom domain.
+#[derive(Debug, Clone, Copy)]
+pub struct Whole<'a> {
+    /// The repository root (images are copied from it).
+    pub root: &'a Path,
+    /// `cname` from the config.
+    pub cname: Option<&'a str>,
+}
+
+/// What `write_all` wrote besides the pages.
+#[derive(Debug)]
+pub struct Written {
+    /// The pages pass.
+    pub pass: Pass,
+    /// The search index (its files are written).
+    pub search: crate::search::SearchIndex,
+    /// Time spent building the search index.
+    pub search_time: Duration,
+    /// Sitemap, robots.txt, CNAME: (path, bytes).
+    pub publishing: Vec<(String, Vec<u8>)>,
+}
+
+/// Writes a whole site into `writer`: every page (each also shown to `on_page`), the search
+/// index, built while the pages render (pages name only its fixed meta file, so neither waits
+/// for the other), the theme's assets, sitemap/robots/CNAME and the images the pages show.
+/// `build` and the first build of a watch session both go through here.
+pub fn write_all(
+    input: &SiteInput<'_>,
+    whole: Whole<'_>,
+    writer: &SiteWriter,
+    on_page: &Emit<'_>,
+) -> anyhow::Result<Written> {
+    let urls = Mutex::new(Vec::new());
+    let (searched, rendered) = rayon::join(
+        || -> anyhow::Result<(crate::search::SearchIndex, Duration)> {
+            let t = Instant::now();
+            let index = crate::search::build(&crate::search::records::records(input.harness, input.index));
+            let took = t.elapsed();
+            index.files.par_iter().try_for_each(|(path, bytes)| writer.write(path, Contents::Bytes(bytes)))?;
+            Ok((index, took))
+        },
+        || {
+            render(input, &Selection::all(), &|url, group, bytes| {
+                on_page(url, group, bytes)?;
+                urls.lock().expect("no panic while holding the lock").push(url.to_string());
+                writer.write(url, Contents::Bytes(bytes))
+            })
+        },
+    );
+    let pass = rendered?;
+    let (search, search_time) = searched?;
+    for asset in [&input.theme.css, &input.theme.js, &input.theme.icon] {
+        writer.write(&asset.path, Contents::Bytes(&asset.bytes))?;
+    }
+    for image in &pass.images {
+        let src = whole.root.join(image);
+        if src.is_file() {
+            writer.write(&format!("{}/{image}", crate::rewrite::FILES_DIR), Contents::CopyOf(src))?;
+        }
+    }
+    let urls = urls.into_inner().expect("no panic while holding the lock");
+    let publishing = publishing_files(urls.iter().map(String::as_str), input.base_url, whole.cname);
+    for (path, bytes) in &publishing {
+        writer.write(path, Contents::Bytes(bytes))?;
+    }
+    Ok(Written { pass, search, search_time, publishing })
 }
 
 /// What a pass produced besides the pages it emitted.

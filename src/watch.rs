@@ -81,6 +81,7 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
     debouncer.watch(&root, RecursiveMode::Recursive)?;
     let mut filter = Filter::new(session.project())?;
     writeln!(err, "watching `{}` for changes", root.display())?;
+    let abs_root = std::path::absolute(&root).unwrap_or_else(|_| root.clone());
     let mut problems_shown = false;
     while !stop.load(Ordering::SeqCst) {
         let events = match rx.recv_timeout(Duration::from_millis(100)) {
@@ -94,7 +95,6 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
-        let abs_root = std::path::absolute(&root).unwrap_or_else(|_| root.clone());
         let mut paths: Vec<String> = events
             .iter()
             .filter(|e| changes_content(&e.kind))

@@ -39,7 +39,7 @@ fn results(browser: &Browser) -> Vec<(String, String)> {
 }
 
 fn urlencode(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 fn has(results: &[(String, String)], kind: &str, url_part: &str) -> bool {

@@ -18,8 +18,14 @@ struct Watch {
 
 impl Watch {
     fn start(site: &TestSite) -> Watch {
+        Watch::start_with(site, &["--port", "0"])
+    }
+
+    /// Starts with these extra arguments (a `--port`, `--no-serve`...).
+    fn start_with(site: &TestSite, extra: &[&str]) -> Watch {
         let mut child = planbook()
-            .args(["build", "--watch", "--port", "0", "--color", "never"])
+            .args(["build", "--watch", "--color", "never"])
+            .args(extra)
             .arg(site.root())
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
@@ -38,8 +44,9 @@ impl Watch {
         let mut w = Watch { child, log, url: String::new() };
         w.wait_log("watching");
         let log = w.log();
-        let at = log.find("serving http://").expect("serving line") + "serving ".len();
-        w.url = log[at..].split_whitespace().next().unwrap().to_string();
+        if let Some(at) = log.find("http://") {
+            w.url = log[at..].split_whitespace().next().unwrap().to_string();
+        }
         w
     }
 
@@ -235,19 +242,11 @@ fn an_open_page_reloads_itself_after_a_rebuild() {
 
 /// Every file under `dir`, relative, with its bytes.
 fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(p.strip_prefix(dir).unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
+    planbook::linkcheck::files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
+        .collect()
 }
 
 #[test]
@@ -328,4 +327,42 @@ fn after_edits_the_live_site_equals_a_fresh_build() {
         );
     });
     check(&|| std::fs::remove_file(site.root().join("docs/harness/exec-plans/active/013-api-versioning.md")).unwrap());
+}
+
+#[test]
+fn a_taken_port_moves_to_the_next_free_one() {
+    let site = TestSite::copy_of("content-example");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let watch = Watch::start_with(&site, &["--port", &port]);
+    assert!(watch.log().contains(&format!("port {port} is taken; serving on http://127.0.0.1:")), "{}", watch.log());
+    assert!(!watch.url.ends_with(&format!(":{port}/")));
+    assert_eq!(watch.get("/").0, 200);
+}
+
+#[test]
+fn without_serving_it_still_rebuilds() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start_with(&site, &["--no-serve"]);
+    assert!(!watch.log().contains("serving"), "{}", watch.log());
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nNo server needed.\n", 1));
+    watch.wait_log("rebuilt");
+    assert!(site.read("site/plans/009-garbage-collection/index.html").contains("No server needed."));
+}
+
+#[test]
+fn a_config_change_rebuilds_everything_and_an_edited_image_is_copied_again() {
+    let site = TestSite::copy_of("content-example");
+    site.write("docs/harness/img/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>v1</title></svg>");
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\n![flow](../../img/flow.svg)\n", 1));
+    let watch = Watch::start(&site);
+    let copied = "/files/docs/harness/img/flow.svg";
+    assert!(watch.get(copied).1.contains("v1"));
+    // The image alone changes: the copy in the site follows.
+    site.write("docs/harness/img/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>v2</title></svg>");
+    watch.wait_page(copied, |s, b| s == 200 && b.contains("v2"));
+    // planbook.yaml changes: a fresh build with the new title.
+    edit(&site, "planbook.yaml", |t| t.replace("title: Harbor", "title: Harbor Preview"));
+    watch.wait_page("/", |s, b| s == 200 && b.contains("Harbor Preview"));
+    assert!(watch.log().contains("configuration or theme changed"), "{}", watch.log());
 }
