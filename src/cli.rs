@@ -110,6 +110,10 @@ pub struct BuildArgs {
     /// Open the site in a browser once it is served.
     #[arg(long, requires = "watch")]
     pub open: bool,
+    /// Replace an output folder built by an earlier planbook (it has `.nojekyll` but no
+    /// `.planbook-site`). Folders holding anything but site files are still refused.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[cfg(test)]

@@ -16,8 +16,12 @@ pub const CONFIG_FILE: &str = "planbook.yaml";
 /// Where `build` writes when neither `--out` nor `output:` says.
 pub const DEFAULT_OUTPUT: &str = "site";
 
+/// The largest harness file planbook reads unless `max_file_size` says otherwise: generous for
+/// any plan a person writes, small enough that a stray data dump cannot exhaust memory.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
 /// planbook.yaml, validated.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Config {
     /// Site title; defaults to the root folder's name.
     pub title: Option<String>,
@@ -39,6 +43,26 @@ pub struct Config {
     pub allow_html: bool,
     /// Custom domain for GitHub Pages, written to `CNAME` (`docs.acme.dev`).
     pub cname: Option<String>,
+    /// Harness files larger than this many bytes are reported (E032) and not read.
+    pub max_file_size: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            title: None,
+            harness: None,
+            base_url: None,
+            repo_url: None,
+            theme: None,
+            exclude: Vec::new(),
+            rules: BTreeMap::new(),
+            output: None,
+            allow_html: false,
+            cname: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -57,6 +81,24 @@ struct RawConfig {
     #[serde(default)]
     allow_html: bool,
     cname: Option<String>,
+    max_file_size: Option<SizeValue>,
+}
+
+/// `max_file_size: 8388608` or `max_file_size: 8 MB`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum SizeValue {
+    Bytes(u64),
+    Text(String),
+}
+
+impl SizeValue {
+    fn as_text(&self) -> String {
+        match self {
+            SizeValue::Bytes(n) => n.to_string(),
+            SizeValue::Text(t) => t.clone(),
+        }
+    }
 }
 
 /// A planbook.yaml that cannot be used, with where the problem is.
@@ -112,6 +154,31 @@ impl Config {
         } else {
             yaml::from_str(text).map_err(|e| error(e.line, e.column, e.message))?
         };
+        let line_of = |key: &str| text.lines().position(|l| l.starts_with(&format!("{key}:"))).map(|i| i as u32 + 1);
+        for (key, value) in [("base_url", &raw.base_url), ("repo_url", &raw.repo_url)] {
+            if let Some(url) = value
+                && !is_web_url(url)
+            {
+                return Err(error(
+                    line_of(key),
+                    Some(1),
+                    format!("`{key}` must be an http:// or https:// URL, not `{}`", url.trim()),
+                ));
+            }
+        }
+        let max_file_size = match &raw.max_file_size {
+            None => DEFAULT_MAX_FILE_SIZE,
+            Some(v) => parse_size(&v.as_text()).ok_or_else(|| {
+                error(
+                    line_of("max_file_size"),
+                    Some(1),
+                    format!(
+                        "`max_file_size` must be a size like `8 MB`, `512 KiB` or `1000000`, not `{}`",
+                        v.as_text()
+                    ),
+                )
+            })?,
+        };
         let mut rules = BTreeMap::new();
         for (id, level) in raw.rules {
             let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:"))).map(|i| i as u32 + 1);
@@ -147,8 +214,35 @@ impl Config {
             output: raw.output,
             allow_html: raw.allow_html,
             cname: raw.cname,
+            max_file_size,
         })
     }
+}
+
+/// Whether `url` is an absolute http(s) URL: links built from it go on every page, so a
+/// `javascript:` or `data:` URL must never become one.
+fn is_web_url(url: &str) -> bool {
+    url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+}
+
+/// `8388608`, `8 MB`, `8MiB`, `512 kb`: a byte count (KB/MB/GB are 1000-based, KiB/MiB/GiB
+/// 1024-based). `None` for anything else, zero included.
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at_checked(split)?;
+    let n: u64 = digits.parse().ok()?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" | "k" => 1_000,
+        "kib" => 1 << 10,
+        "mb" | "m" => 1_000_000,
+        "mib" => 1 << 20,
+        "gb" | "g" => 1_000_000_000,
+        "gib" => 1 << 30,
+        _ => return None,
+    };
+    n.checked_mul(factor).filter(|&n| n > 0)
 }
 
 #[cfg(test)]
@@ -176,6 +270,30 @@ mod tests {
         assert!(e.message.contains("unknown field `theem`"), "{}", e.message);
         assert_eq!(e.line, Some(2));
         assert!(e.to_string().starts_with("repo/planbook.yaml:2:"), "{e}");
+    }
+
+    #[test]
+    fn urls_must_be_web_urls() {
+        for bad in ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "github.com/acme/w"] {
+            let e = Config::parse(&format!("title: x\nrepo_url: {bad}\n"), "planbook.yaml").unwrap_err();
+            assert!(e.message.contains("http:// or https://"), "{bad}: {}", e.message);
+            assert_eq!(e.line, Some(2));
+        }
+        assert!(Config::parse("base_url: 'javascript:x'\n", "planbook.yaml").is_err());
+        assert!(Config::parse("repo_url: https://github.com/acme/w\n", "planbook.yaml").is_ok());
+    }
+
+    #[test]
+    fn file_size_limit_takes_units() {
+        let size = |v: &str| Config::parse(&format!("max_file_size: {v}\n"), "planbook.yaml").map(|c| c.max_file_size);
+        assert_eq!(Config::default().max_file_size, 8 << 20);
+        assert_eq!(size("1000").unwrap(), 1000);
+        assert_eq!(size("8 MB").unwrap(), 8_000_000);
+        assert_eq!(size("8MiB").unwrap(), 8 << 20);
+        assert_eq!(size("512 kib").unwrap(), 512 << 10);
+        for bad in ["0", "lots", "-1", "8 parsecs", "99999999999999999999 GB"] {
+            assert!(size(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

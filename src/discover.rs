@@ -105,11 +105,14 @@ pub const MAX_SCANNED_FILE: u64 = 1 << 20;
 /// are read as sources; every other text file is read in the walker's thread and kept only if it
 /// mentions `EP-`/`TD-` (or, for Markdown, links to a `.md` file). Binary files (a NUL byte in
 /// the first 8 KiB), files over 1 MiB and non-UTF-8 files outside the harness are skipped
-/// silently. Sources come back sorted by path.
+/// silently. Harness files over `max_file_size` are reported (E032) and not read; folders of the
+/// harness that cannot be read are reported (E018). Folders holding a site planbook built
+/// (`.planbook-site`) are never read, wherever they are. Sources come back sorted by path.
 pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
     let excludes = exclude_set(&config.exclude)?;
     let found: Mutex<Vec<(String, SourceKind)>> = Mutex::new(Vec::new());
     let scanned: Mutex<Vec<Source>> = Mutex::new(Vec::new());
+    let unreadable: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
     let harness_dir = layout.harness();
     let root = layout.root.clone();
     let mut builder = WalkBuilder::new(&root);
@@ -121,17 +124,30 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
         builder.filter_entry(move |entry| {
             relative(&root, entry.path()).is_none_or(|rel| {
                 let skipped = skip.iter().any(|s| rel == *s || rel.starts_with(&format!("{s}/")));
-                rel.is_empty() || !(excludes.is_match(&rel) || skipped)
+                // A site planbook built, wherever it is (`--out` inside the harness included).
+                let site = entry.file_type().is_some_and(|t| t.is_dir())
+                    && entry.path().join(crate::paths::SITE_MARKER).is_file();
+                rel.is_empty() || !(excludes.is_match(&rel) || skipped || site)
             })
         });
     }
     builder.build_parallel().run(|| {
         let found = &found;
         let scanned = &scanned;
+        let unreadable = &unreadable;
         let root = &root;
         let harness_dir = &harness_dir;
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return WalkState::Continue };
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    // A folder of the harness that cannot be read hides plans: say so.
+                    if let Some(d) = walk_error(root, harness_dir, &e) {
+                        unreadable.lock().expect("walker threads do not panic").push(d);
+                    }
+                    return WalkState::Continue;
+                }
+            };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
@@ -161,10 +177,10 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
 
     let results: Vec<Result<Source, Box<Diagnostic>>> = {
         use rayon::prelude::*;
-        found.into_par_iter().map(|(path, kind)| read_source(&layout.root, path, kind)).collect()
+        found.into_par_iter().map(|(path, kind)| read_source(&layout.root, path, kind, config.max_file_size)).collect()
     };
     let mut sources = scanned.into_inner().expect("walker threads do not panic");
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = unreadable.into_inner().expect("walker threads do not panic");
     for r in results {
         match r {
             Ok(s) => sources.push(s),
@@ -293,12 +309,52 @@ pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     })
 }
 
+/// The diagnostic for a walk error inside the harness (an unreadable folder); errors elsewhere
+/// in the repository are not planbook's business.
+fn walk_error(root: &Path, harness_dir: &Path, e: &ignore::Error) -> Option<Diagnostic> {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => path_of(err),
+            ignore::Error::Loop { child, .. } => Some(child),
+            _ => None,
+        }
+    }
+    let path = path_of(e)?;
+    relative(harness_dir, path)?;
+    let rel = relative(root, path)?;
+    let what = if path.is_dir() { "folder" } else { "file" };
+    Some(
+        Diagnostic::new(Code::UnreadableFile, rel, None, format!("cannot read this {what}: {e}"))
+            .help("plans in it are missing from the site; check its permissions"),
+    )
+}
+
 /// Reads a harness file (`path` relative to `root`) as `kind`; a diagnostic when it cannot be
-/// read or is not UTF-8.
-pub(crate) fn read_source(root: &Path, path: String, kind: SourceKind) -> Result<Source, Box<Diagnostic>> {
-    let bytes = std::fs::read(root.join(&path)).map_err(|e| {
+/// read, is larger than `limit` bytes or is not UTF-8. The caller vouches that the path is a
+/// regular file inside the repository (the walk never follows symlinks; watch mode checks with
+/// `paths::Fence`).
+pub(crate) fn read_source(root: &Path, path: String, kind: SourceKind, limit: u64) -> Result<Source, Box<Diagnostic>> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         Box::new(Diagnostic::new(Code::UnreadableFile, path.clone(), None, format!("cannot read file: {e}")))
-    })?;
+    };
+    let file = std::fs::File::open(root.join(&path)).map_err(cannot)?;
+    let size = file.metadata().map_err(cannot)?.len();
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize);
+    // Read one byte past the limit: a file that grew since `metadata` is caught too.
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::FileTooLarge,
+                path.clone(),
+                None,
+                format!("file is {} bytes, over the limit of {limit}: not read", size.max(bytes.len() as u64)),
+            )
+            .help("raise `max_file_size` in planbook.yaml if this file belongs in the harness"),
+        ));
+    }
     match decode(bytes) {
         Ok(text) => Ok(Source { path, kind, text: text.into() }),
         Err(bad) => Err(Box::new(

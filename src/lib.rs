@@ -31,6 +31,7 @@ pub mod link;
 pub mod linkcheck;
 pub mod model;
 pub mod parse;
+pub mod paths;
 pub mod render;
 pub mod rewrite;
 pub mod rules;
@@ -90,8 +91,8 @@ impl Project {
             None => root.join(config.output.as_deref().unwrap_or(config::DEFAULT_OUTPUT)),
         };
         // Never read the site back as input (a harness at the root would contain it).
-        let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-        if let Some(rel) = discover::relative(&abs(root), &abs(&output)) {
+        let canonical = |p: &Path| paths::canonical(p).unwrap_or_else(|_| p.to_path_buf());
+        if let Some(rel) = discover::relative(&canonical(root), &canonical(&output)) {
             layout.skip.push(rel);
         }
         Ok(Project { root: root.to_path_buf(), shown_root, config, layout, output })
@@ -173,6 +174,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Check every internal link and fragment of the output before it is put in place.
     pub check_links: bool,
+    /// Replace an output folder built by an earlier planbook (`.nojekyll`, no `.planbook-site`).
+    pub force: bool,
 }
 
 /// The result of `build`.
@@ -200,7 +203,7 @@ pub struct Built {
 /// (the caller decides with `--strict`); a broken theme or an unwritable output does, and then
 /// the previous site is left as it was.
 pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
-    write::check_output(&project.output, &project.root)?;
+    let out = write::check_output(&project.output, &project.root, &project.layout.harness(), opts.force)?;
     let (html, theme) = rayon::join(
         || parse::HtmlOptions::new(project.config.allow_html),
         || render::theme::Theme::load(&project.root, project.config.theme.as_deref()),
@@ -231,7 +234,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         base_url: opts.base_url.as_deref().or(project.config.base_url.as_deref()),
     };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
-    let writer = write::SiteWriter::create(&project.output)?;
+    let writer = write::SiteWriter::create(&out)?;
     let whole = site::Whole { root: &project.root, cname: project.config.cname.as_deref() };
     let done = site::write_all(&input, whole, &writer, &|_, _, _| Ok(()))?;
     // Links are checked in the new site before it replaces the old one: with --strict, a broken

@@ -76,6 +76,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 open: args.open,
                 render: RenderOptions { color, quiet: cli.quiet, path_prefix: shown_root },
                 quiet: cli.quiet,
+                force: args.force,
             };
             planbook::watch::run(&open, &opts)?;
             Ok(ExitCode::SUCCESS)
@@ -86,6 +87,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 base_url: args.base_url.clone(),
                 strict: args.strict,
                 check_links: args.check_links,
+                force: args.force,
             };
             let built = match planbook::build(&project, &opts) {
                 Ok(built) => built,

@@ -29,7 +29,6 @@ use crate::render::{Group, Selection, theme::Theme};
 use crate::{Project, rules, search, site, write};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -58,6 +57,10 @@ pub struct Session {
     images: std::collections::BTreeSet<String>,
     /// A write failed: the next update renders every page.
     render_all: bool,
+    /// The output folder, canonical, and the files it holds.
+    live: write::LiveSite,
+    /// `--force` as given (checked again before a rebuild of a removed folder).
+    force: bool,
 }
 
 /// What an update did.
@@ -96,8 +99,8 @@ const UNREADABLE: [Code; 3] = [Code::UnreadableFile, Code::InvalidFrontMatter, C
 impl Session {
     /// Builds the whole site (atomically, as `planbook build` does) and keeps what it was built
     /// from.
-    pub fn start(project: Project, base_url: Option<String>) -> anyhow::Result<Session> {
-        write::check_output(&project.output, &project.root)?;
+    pub fn start(project: Project, base_url: Option<String>, force: bool) -> anyhow::Result<Session> {
+        let out = write::check_output(&project.output, &project.root, &project.layout.harness(), force)?;
         let (html, theme) = rayon::join(
             || HtmlOptions::new(project.config.allow_html),
             || Theme::load(&project.root, project.config.theme.as_deref()),
@@ -127,6 +130,8 @@ impl Session {
             extras: HashMap::new(),
             images: Default::default(),
             render_all: false,
+            live: write::LiveSite::new(&out, Default::default()),
+            force,
         };
         session.relink();
         session.write_all()?;
@@ -183,16 +188,29 @@ impl Session {
         }
     }
 
+    /// Whether the output folder is still the site written; when someone removed it, builds
+    /// it again whole and says so.
+    pub fn repair(&mut self) -> anyhow::Result<bool> {
+        if self.live.is_intact() {
+            return Ok(false);
+        }
+        self.write_all()?;
+        Ok(true)
+    }
+
     /// The first build: every page and the search index into a fresh folder, swapped into place.
     fn write_all(&mut self) -> anyhow::Result<()> {
-        let writer = write::SiteWriter::create(&self.project.output)?;
+        let project = &self.project;
+        let out = write::check_output(&project.output, &project.root, &project.layout.harness(), self.force)?;
+        let writer = write::SiteWriter::create(&out)?;
         let pages: Mutex<HashMap<String, (Group, u64)>> = Mutex::default();
         let whole = site::Whole { root: &self.project.root, cname: self.project.config.cname.as_deref() };
         let done = site::write_all(&self.input(), whole, &writer, &|url, group, bytes| {
             pages.lock().expect("no panic while holding the lock").insert(url.to_string(), (group, hash(bytes)));
             Ok(())
         })?;
-        writer.commit()?;
+        self.live = write::LiveSite::new(&out, writer.commit()?);
+        self.render_all = false;
         self.pages = pages.into_inner().expect("no panic while holding the lock");
         self.images = done.pass.images;
         self.search_files = done.search.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
@@ -306,19 +324,19 @@ impl Session {
     pub fn update_search(&mut self) -> anyhow::Result<SearchUpdate> {
         let t = Instant::now();
         let index = search::build(&search::records::records(&self.harness, &self.index));
-        let out = &self.project.output;
         let fresh: HashMap<String, u64> = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
         let mut result = SearchUpdate::default();
         for (path, bytes) in &index.files {
             if self.search_files.get(path) != Some(&fresh[path]) {
-                write::replace_file(out, path, bytes)?;
+                self.live.replace_file(path, bytes)?;
                 result.written += 1;
             }
         }
         for path in self.search_files.keys().filter(|p| !fresh.contains_key(*p)) {
-            write::remove_file(out, path)?;
+            self.live.remove_file(path)?;
             result.removed += 1;
         }
+        self.live.sync_marker()?;
         self.search_files = fresh;
         result.took = t.elapsed();
         Ok(result)
@@ -349,7 +367,7 @@ impl Session {
         for p in paths {
             let abs = root.join(p);
             match self.sources.get(p) {
-                Some(old) if abs.is_file() => match read_as(&root, p, &old.kind) {
+                Some(old) if abs.is_file() => match read_as(&self.project, p, &old.kind) {
                     // Changed, or back to the last good text after a broken save.
                     Ok(Some(s)) if s.text != old.text || self.kept_broken(p) => out.push((p.clone(), Change::Read(s))),
                     Ok(Some(_)) => {}
@@ -358,7 +376,7 @@ impl Session {
                 },
                 Some(_) => out.push((p.clone(), Change::Removed)),
                 None if abs.is_file() => {
-                    if let Ok(Some(s)) = read_as(&root, p, &SourceKind::RepoText) {
+                    if let Ok(Some(s)) = read_as(&self.project, p, &SourceKind::RepoText) {
                         out.push((p.clone(), Change::Read(s)));
                     }
                 }
@@ -394,13 +412,16 @@ impl Session {
     /// Copies a repository image into `files/` when it differs from the copy there; whether it
     /// did.
     fn copy_image(&self, image: &str) -> anyhow::Result<bool> {
-        let src = self.project.root.join(image);
+        // Only regular files inside the repository (see `site::write_all`).
+        let Some(src) = crate::paths::Fence::new(&self.project.root).ok().and_then(|f| f.regular_file(image)) else {
+            return Ok(false);
+        };
         let dest = format!("{}/{image}", crate::rewrite::FILES_DIR);
         let Ok(bytes) = std::fs::read(&src) else { return Ok(false) };
-        if std::fs::read(self.project.output.join(&dest)).is_ok_and(|old| old == bytes) {
+        if std::fs::read(self.live.path().join(&dest)).is_ok_and(|old| old == bytes) {
             return Ok(false);
         }
-        write::replace_file(&self.project.output, &dest, &bytes)?;
+        self.live.replace_file(&dest, &bytes)?;
         Ok(true)
     }
 
@@ -520,14 +541,14 @@ impl Session {
     /// Renders the selection into the live folder: changed pages written, stale ones removed.
     /// Returns (rendered, written, removed).
     fn write_selected(&mut self, select: &Selection) -> anyhow::Result<(usize, usize, usize)> {
-        let out = self.project.output.clone();
+        let live = &self.live;
         let emitted: Mutex<Vec<(String, Group, u64, bool)>> = Mutex::default();
         let pages = &self.pages;
         let pass = site::render(&self.input(), select, &|url, group, bytes| {
             let h = hash(bytes);
             let changed = pages.get(url).is_none_or(|(_, old)| *old != h);
             if changed {
-                write::replace_file(&out, url, bytes)?;
+                live.replace_file(url, bytes)?;
             }
             emitted.lock().expect("no panic while holding the lock").push((url.to_string(), group, h, changed));
             Ok(())
@@ -549,7 +570,7 @@ impl Session {
             .map(|(url, _)| url.clone())
             .collect();
         for url in &stale {
-            write::remove_file(&out, url)?;
+            self.live.remove_file(url)?;
             self.pages.remove(url);
         }
         for (url, group, h, _) in emitted {
@@ -559,7 +580,7 @@ impl Session {
         for (path, bytes) in self.publishing_files(self.pages.keys()) {
             let h = hash(&bytes);
             if self.extras.get(&path) != Some(&h) {
-                write::replace_file(&out, &path, &bytes)?;
+                self.live.replace_file(&path, &bytes)?;
                 self.extras.insert(path, h);
                 written += 1;
             }
@@ -570,6 +591,7 @@ impl Session {
                 self.images.insert(image);
             }
         }
+        self.live.sync_marker()?;
         Ok((rendered, written, stale.len()))
     }
 }
@@ -591,15 +613,23 @@ fn is_root_doc(p: &str) -> bool {
 }
 
 /// Reads a known file again as `kind`: harness files must be UTF-8 (else a diagnostic);
-/// repository files are kept only while they are small text mentioning something.
-fn read_as(root: &Path, rel: &str, kind: &SourceKind) -> Result<Option<Source>, Box<Diagnostic>> {
+/// repository files are kept only while they are small text mentioning something. A path that is
+/// no longer a regular file inside the repository (replaced by a symlink to `/etc/passwd`, say)
+/// reads as gone, as the walk would see it.
+fn read_as(project: &Project, rel: &str, kind: &SourceKind) -> Result<Option<Source>, Box<Diagnostic>> {
+    let root = &project.root;
+    let inside = std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
+        && crate::paths::Fence::new(root).ok().and_then(|f| f.regular_file(rel)).is_some();
+    if !inside {
+        return Ok(None);
+    }
     match kind {
         SourceKind::RepoText | SourceKind::RepoMarkdown => {
             let abs = root.join(rel);
             let size = abs.metadata().map_or(0, |m| m.len());
             Ok(discover::scan(&abs, rel.to_string(), size))
         }
-        kind => discover::read_source(root, rel.to_string(), kind.clone()).map(Some),
+        kind => discover::read_source(root, rel.to_string(), kind.clone(), project.config.max_file_size).map(Some),
     }
 }
 

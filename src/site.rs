@@ -9,6 +9,7 @@ use crate::model::Harness;
 use crate::render::{self, Group, Selection, theme::Theme};
 use crate::rewrite;
 use crate::write::{Contents, SiteWriter};
+use anyhow::Context;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -90,9 +91,11 @@ pub fn write_all(
     for asset in [&input.theme.css, &input.theme.js, &input.theme.icon] {
         writer.write(&asset.path, Contents::Bytes(&asset.bytes))?;
     }
+    // Only regular files inside the repository: `img.png -> /etc/passwd` is not copied.
+    let fence = crate::paths::Fence::new(whole.root)
+        .with_context(|| format!("resolving the repository `{}`", whole.root.display()))?;
     for image in &pass.images {
-        let src = whole.root.join(image);
-        if src.is_file() {
+        if let Some(src) = fence.regular_file(image) {
             writer.write(&format!("{}/{image}", crate::rewrite::FILES_DIR), Contents::CopyOf(src))?;
         }
     }

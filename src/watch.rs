@@ -41,6 +41,8 @@ pub struct WatchOptions {
     pub render: RenderOptions,
     /// `-q`.
     pub quiet: bool,
+    /// `--force`: adopt an output folder of an earlier planbook.
+    pub force: bool,
 }
 
 /// Builds, serves and rebuilds until Ctrl-C. `open_project` re-reads planbook.yaml when it
@@ -95,6 +97,17 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
             Err(mpsc::RecvTimeoutError::Timeout) => continue,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         };
+        // The output folder removed (events under it are dropped below): build it again whole.
+        match session.repair() {
+            Ok(false) => {}
+            Ok(true) => {
+                writeln!(err, "the output folder was removed: rebuilt {} pages", session.page_count())?;
+                if let Some(s) = &server {
+                    s.send(&Event::Reload);
+                }
+            }
+            Err(e) => writeln!(err, "error: rebuilding the removed output folder: {e:#}")?,
+        }
         let mut paths: Vec<String> = events
             .iter()
             .filter(|e| changes_content(&e.kind))
@@ -190,7 +203,7 @@ fn changes_content(kind: &notify::EventKind) -> bool {
 
 fn start(project: Project, opts: &WatchOptions) -> anyhow::Result<Session> {
     let t = std::time::Instant::now();
-    let session = Session::start(project, opts.base_url.clone())?;
+    let session = Session::start(project, opts.base_url.clone(), opts.force)?;
     let mut err = std::io::stderr();
     err.write_all(session.report().render_human(&opts.render).as_bytes())?;
     if !opts.quiet {

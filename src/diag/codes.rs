@@ -66,7 +66,7 @@ codes! {
     AbandonedWithoutReason = "E016", Error, "an abandoned plan does not say why (decision log or retrospective)";
     // Reading files.
     UnparsableDate = "E017", Error, "a date cannot be read (use YYYY-MM-DD)";
-    UnreadableFile = "E018", Error, "a file cannot be read or is not valid UTF-8";
+    UnreadableFile = "E018", Error, "a file or folder cannot be read, or a file is not valid UTF-8";
     InvalidFrontMatter = "E019", Error, "the YAML front matter does not parse";
     UnknownStatus = "W020", Warning, "the status is not one planbook knows (active, completed, abandoned...)";
     MissingTitle = "W021", Warning, "a plan has no H1 title";
@@ -81,6 +81,11 @@ codes! {
     StalePath = "W029", Warning, "a path to a plan that has moved (resolved by its number)";
     MissingFile = "E030", Error, "a link to a harness file that does not exist";
     AbandonedReference = "W031", Warning, "a live plan, doc, debt item or source file refers to an abandoned plan";
+    // Limits: what planbook will not read, so that hostile input cannot stall or crash a build.
+    FileTooLarge = "E032", Error, "a harness file is larger than `max_file_size` and was not read";
+    TooDeep = "E033", Error, "a file nests deeper, or its front matter is larger or deeper, than planbook reads";
+    MalformedId = "E034", Error, "an `EP-`/`TD-` number is too long to name a plan or debt item";
+    CaseCollision = "W035", Warning, "two pages' paths differ only in letter case (they collide on case-insensitive disks)";
 }
 
 impl Code {

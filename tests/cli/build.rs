@@ -43,6 +43,7 @@ fn every_page_of_the_contract_exists() {
         "index.html",
         "404.html",
         ".nojekyll",
+        ".planbook-site",
         "plans/index.html",
         "debt/index.html",
         "quality/index.html",
@@ -265,7 +266,7 @@ fn output_folder_from_flag_or_config_and_dangerous_ones_refused() {
     assert!(run.stderr.contains("contains the repository"), "{}", run.stderr);
     let run = site.run(&["build", "--out", "docs"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("not built by planbook"), "{}", run.stderr);
+    assert!(run.stderr.contains("contains the harness"), "{}", run.stderr);
     assert!(site.root().join("docs/harness/TECH_DEBT_TRACKER.md").exists(), "sources untouched");
 }
 
