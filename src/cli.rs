@@ -104,9 +104,15 @@ pub struct BuildArgs {
     /// Port of the preview server (the next free one when it is taken).
     #[arg(long, default_value_t = 4040, requires = "watch")]
     pub port: u16,
-    /// Address the preview server binds (loopback unless you say otherwise).
+    /// Address the preview server binds (loopback unless you say otherwise). Beyond loopback,
+    /// anyone who can reach this machine can read the site; requests must then name it by an IP
+    /// address, `localhost`, or a name given with --allow-host.
     #[arg(long, default_value = "127.0.0.1", requires = "watch")]
     pub bind: std::net::IpAddr,
+    /// A host name the preview server answers to when bound beyond loopback (repeatable), e.g.
+    /// `--allow-host devbox.lan`.
+    #[arg(long = "allow-host", value_name = "NAME", requires = "watch")]
+    pub allow_hosts: Vec<String>,
     /// Open the site in a browser once it is served.
     #[arg(long, requires = "watch")]
     pub open: bool,

@@ -30,6 +30,7 @@ pub mod init;
 pub mod link;
 pub mod linkcheck;
 pub mod model;
+pub mod panics;
 pub mod parse;
 pub mod paths;
 pub mod render;

@@ -12,8 +12,12 @@ const EXIT_FATAL: u8 = 2;
 
 fn main() -> ExitCode {
     no_transparent_huge_pages();
+    planbook::panics::install_hook();
     let cli = Cli::parse();
-    match run(&cli) {
+    // A panic outside the parsers (which turn theirs into E026) was printed by the hook as one
+    // line; exit as "could not run".
+    let Ok(result) = std::panic::catch_unwind(|| run(&cli)) else { return ExitCode::from(EXIT_FATAL) };
+    match result {
         Ok(code) => code,
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
@@ -72,6 +76,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 base_url: args.base_url.clone(),
                 serve: !args.no_serve,
                 bind: args.bind,
+                allow_hosts: args.allow_hosts.clone(),
                 port: args.port,
                 open: args.open,
                 render: RenderOptions { color, quiet: cli.quiet, path_prefix: shown_root },

@@ -9,7 +9,7 @@
 
 use crate::Project;
 use crate::diag::RenderOptions;
-use crate::serve::{Event, Server};
+use crate::serve::{Event, ServeOptions, Server};
 use crate::session::Session;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use notify_debouncer_full::notify::RecursiveMode;
@@ -33,6 +33,8 @@ pub struct WatchOptions {
     pub serve: bool,
     /// Address to bind (loopback by default).
     pub bind: IpAddr,
+    /// Host names accepted beyond loopback (`--allow-host`).
+    pub allow_hosts: Vec<String>,
     /// Port to try first.
     pub port: u16,
     /// Open the browser once serving.
@@ -57,7 +59,20 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
     let mut err = std::io::stderr();
     let mut session = start(open_project()?, opts)?;
     let server = if opts.serve {
-        let server = Server::start(&session.project().output, opts.bind, opts.port)?;
+        if crate::serve::beyond_loopback(opts.bind) {
+            writeln!(
+                err,
+                "warning: serving on {} reaches beyond this machine: anyone who can connect can read the site (requests must name it by IP address{})",
+                opts.bind,
+                if opts.allow_hosts.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or as {}", opts.allow_hosts.join(", "))
+                }
+            )?;
+        }
+        let serve = ServeOptions::preview(opts.bind, opts.port, opts.allow_hosts.clone());
+        let server = Server::start_with(&session.project().output, serve)?;
         let url = format!("http://{}/", server.addr);
         if opts.port != 0 && server.addr.port() != opts.port {
             writeln!(err, "port {} is taken; serving on {url} (Ctrl-C to stop)", opts.port)?;

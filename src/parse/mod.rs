@@ -80,14 +80,9 @@ pub fn parse_one_source(source: &Source, html: Option<&HtmlOptions>) -> (Parsed,
         let file = html.map(|h| h.for_file(&source.path));
         parse_one(source, Html(file.as_ref()))
     };
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)) {
+    match crate::panics::guard(run) {
         Ok(parsed) => parsed,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+        Err(what) => {
             let d = Diagnostic::new(
                 Code::InternalError,
                 &source.path,

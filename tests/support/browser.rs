@@ -1,25 +1,24 @@
-//! Real headless Chromium for browser tests, driven through chromedriver's WebDriver API, and a
-//! small static file server to load pages over HTTP (like GitHub Pages does).
+//! Real headless Chromium for browser tests, driven through chromedriver's WebDriver API, and
+//! planbook's own server to load pages over HTTP (like GitHub Pages does).
 //!
 //! Browser tests need Debian's `chromium` and `chromium-driver`. When they are missing a test is
 //! skipped with a message, unless `PLANBOOK_BROWSER_TESTS=require` (set by `.ci/run`, which
 //! installs them), where a missing browser fails the test.
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// A static file server for `dir` on 127.0.0.1 (an ephemeral port), serving it under `prefix`
-/// (`/` or `/widgets/`). Requests outside the prefix or for missing files get 404.
+/// (`/` or `/widgets/`): planbook's own server (`planbook::serve`) without live reload, so the
+/// tests load pages as the preview and a static host serve them. Requests outside the prefix or
+/// for missing files get the site's 404 page.
 pub struct StaticServer {
     pub port: u16,
     pub prefix: String,
-    /// (path, body bytes) of every response, for benchmarks.
-    log: Arc<Mutex<Vec<(String, usize)>>>,
+    server: planbook::serve::Server,
 }
 
 /// The Content-Security-Policy the site must work under: nothing inline, nothing eval'd,
@@ -29,101 +28,39 @@ pub const STRICT_CSP: &str =
 
 impl StaticServer {
     pub fn start(dir: &Path, prefix: &str) -> StaticServer {
-        Self::start_with_headers(dir, prefix, "")
+        Self::start_with_headers(dir, prefix, Vec::new())
     }
 
     /// Like [`StaticServer::start`], sending [`STRICT_CSP`] with every response, as a careful
     /// host would.
     pub fn start_with_csp(dir: &Path, prefix: &str) -> StaticServer {
-        Self::start_with_headers(dir, prefix, &format!("Content-Security-Policy: {STRICT_CSP}\r\n"))
+        Self::start_with_headers(dir, prefix, vec![("Content-Security-Policy".into(), STRICT_CSP.into())])
     }
 
-    fn start_with_headers(dir: &Path, prefix: &str, headers: &str) -> StaticServer {
-        let headers = headers.to_string();
-        let log: Arc<Mutex<Vec<(String, usize)>>> = Arc::default();
-        let served = log.clone();
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-        let port = listener.local_addr().unwrap().port();
-        let dir = dir.to_path_buf();
+    fn start_with_headers(dir: &Path, prefix: &str, headers: Vec<(String, String)>) -> StaticServer {
+        let opts = planbook::serve::ServeOptions {
+            bind: "127.0.0.1".parse().unwrap(),
+            port: 0,
+            base_path: prefix.to_string(),
+            live_reload: false,
+            headers,
+            allow_hosts: Vec::new(),
+            log: true,
+        };
+        let server = planbook::serve::Server::start_with(dir, opts).expect("start the server");
         let prefix = format!("/{}/", prefix.trim_matches('/')).replace("//", "/");
-        let p = prefix.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let dir = dir.clone();
-                let p = p.clone();
-                let headers = headers.clone();
-                let log = served.clone();
-                std::thread::spawn(move || {
-                    if let Some(entry) = serve(stream, &dir, &p, &headers) {
-                        log.lock().unwrap().push(entry);
-                    }
-                });
-            }
-        });
-        StaticServer { port, prefix, log }
+        StaticServer { port: server.addr.port(), prefix, server }
     }
 
     /// Body bytes served since the last call for the paths `keep` accepts; forgets the log.
     #[allow(dead_code)]
     pub fn take_bytes(&self, keep: impl Fn(&str) -> bool) -> u64 {
-        let mut log = self.log.lock().unwrap();
-        let sum = log.iter().filter(|(p, _)| keep(p)).map(|(_, n)| *n as u64).sum();
-        log.clear();
-        sum
+        self.server.take_log().iter().filter(|(p, _)| keep(p)).map(|(_, n)| *n as u64).sum()
     }
 
     /// The URL of `path` (site-relative).
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{}{}", self.port, self.prefix, path.trim_start_matches('/'))
-    }
-}
-
-/// Answers one request; returns (path, body bytes) of what it served.
-fn serve(stream: TcpStream, dir: &Path, prefix: &str, headers: &str) -> Option<(String, usize)> {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return None;
-    }
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
-            break;
-        }
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").split(['?', '#']).next().unwrap_or("/").to_string();
-    let file: Option<PathBuf> = path.strip_prefix(prefix).map(|rel| {
-        let rel = percent_encoding::percent_decode_str(rel).decode_utf8_lossy().into_owned();
-        let mut f = dir.join(rel);
-        if f.is_dir() || path.ends_with('/') {
-            f = f.join("index.html");
-        }
-        f
-    });
-    let mut stream = stream;
-    let (status, body, kind) = match file.filter(|f| f.is_file() && !f.components().any(|c| c.as_os_str() == "..")) {
-        Some(f) => ("200 OK", std::fs::read(&f).unwrap_or_default(), content_type(&f)),
-        None => ("404 Not Found", std::fs::read(dir.join("404.html")).unwrap_or_default(), "text/html; charset=utf-8"),
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{headers}Connection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&body);
-    Some((path, body.len()))
-}
-
-fn content_type(p: &Path) -> &'static str {
-    match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "xml" => "application/atom+xml",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        _ => "application/octet-stream",
+        self.server.url(path)
     }
 }
 
