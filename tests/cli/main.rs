@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod docs;
 mod history;
+mod hostile;
 mod publish;
 mod references;
 mod search;
