@@ -151,13 +151,21 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
             }
             continue;
         }
-        match session.update(&paths) {
+        // A bug in an update must not stop the preview: report it and keep the last good site.
+        let updated = crate::panics::guard(|| session.update(&paths))
+            .unwrap_or_else(|panic| Err(anyhow::anyhow!("internal error: {panic} (a bug in planbook)")));
+        match updated {
             Ok(update) if update.files == 0 => {}
             Ok(update) => {
                 let report = session.report();
                 if !opts.quiet {
+                    // The diagnostics of the files that changed, then the summary of the whole
+                    // harness (what `check` prints), not of those files only.
                     let mine = report.only_paths(&paths);
-                    err.write_all(mine.render_human(&opts.render).as_bytes())?;
+                    let text = mine.render_human(&opts.render);
+                    let text = text.strip_suffix(&format!("{}\n", mine.summary())).unwrap_or(&text);
+                    err.write_all(text.as_bytes())?;
+                    writeln!(err, "{}", report.summary())?;
                     writeln!(
                         err,
                         "rebuilt {} page{} in {} ms ({} rendered{}{}): {}",

@@ -366,3 +366,78 @@ fn a_config_change_rebuilds_everything_and_an_edited_image_is_copied_again() {
     watch.wait_page("/", |s, b| s == 200 && b.contains("Harbor Preview"));
     assert!(watch.log().contains("configuration or theme changed"), "{}", watch.log());
 }
+
+#[test]
+fn a_removed_output_folder_is_rebuilt_whole_and_stays_planbooks() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let fresh = snapshot(&site.root().join("site"));
+    std::fs::remove_dir_all(site.root().join("site")).unwrap();
+    // The removal alone is an event; an edit after it must not make a site of pages without assets.
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nA sentence about otters.\n", 1));
+    watch.wait_log("the output folder was removed: rebuilt");
+    watch.wait_page("/plans/009-garbage-collection/", |s, b| s == 200 && b.contains("otters"));
+    watch.wait_log("rebuilt 1 page");
+    drop(watch);
+    let live = snapshot(&site.root().join("site"));
+    let assets = |s: &std::collections::BTreeMap<String, Vec<u8>>| s.keys().filter(|k| k.starts_with("assets/")).count();
+    assert_eq!(assets(&live), assets(&fresh), "assets are back");
+    assert_eq!(live.len(), fresh.len(), "every page is back");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 0, "the folder is still one planbook may replace: {}", run.stderr);
+    assert_eq!(snapshot(&site.root().join("site")), live, "and the live folder was what a build writes");
+}
+
+#[test]
+fn the_summary_after_an_edit_counts_what_check_counts() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nSee EP-999.\n", 1));
+    watch.wait_log("rebuilt");
+    let check = site.run(&["check"]);
+    let summary = check.stdout.lines().last().unwrap().to_string();
+    watch.wait_log(&summary);
+}
+
+#[test]
+fn the_preview_server_is_bounded_and_checks_hosts() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let addr = watch.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let threads = || std::fs::read_dir(format!("/proc/{}/task", watch.child.id())).unwrap().count();
+    let before = threads();
+    let idle: Vec<TcpStream> = (0..500).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let during = threads();
+    assert!(during <= before + 2, "500 idle connections: {before} threads before, {during} during");
+    drop(idle);
+    watch.wait_page("/", |s, _| s == 200);
+    // Two Host headers: refused, whichever comes first.
+    for hosts in [format!("Host: {addr}\r\nHost: evil.example"), format!("Host: evil.example\r\nHost: {addr}")] {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(s, "GET / HTTP/1.1\r\n{hosts}\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        assert!(out.starts_with("HTTP/1.1 400"), "{out}");
+    }
+}
+
+#[test]
+fn binding_beyond_loopback_warns() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start_with(&site, &["--port", "0", "--bind", "0.0.0.0", "--allow-host", "devbox.lan"]);
+    let log = watch.log();
+    assert!(log.contains("warning: serving on 0.0.0.0 reaches beyond this machine"), "{log}");
+    assert!(log.contains("devbox.lan"), "{log}");
+    let port = watch.url.rsplit(':').next().unwrap().trim_end_matches('/').to_string();
+    let host = |h: &str| {
+        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(s, "GET / HTTP/1.1\r\nHost: {h}\r\n\r\n").unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).unwrap();
+        out.split_whitespace().nth(1).unwrap_or("").to_string()
+    };
+    assert_eq!(host(&format!("devbox.lan:{port}")), "200");
+    assert_eq!(host(&format!("10.1.2.3:{port}")), "200");
+    assert_eq!(host(&format!("rebound.attacker.example:{port}")), "421");
+}
