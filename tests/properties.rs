@@ -104,7 +104,11 @@ proptest! {
     fn search_terms_are_folded_and_never_empty(text in markdown()) {
         for term in planbook::search::tokenize::terms(&text) {
             prop_assert!(!term.is_empty());
-            prop_assert_eq!(planbook::search::tokenize::fold(&term), term.clone(), "folding a term again changes it");
+            // Runs of CJK (Hangul included) are kept as written, in pairs: they have no case, and
+            // the client does the same to a query. Every other term is folded already.
+            if !term.chars().any(planbook::search::tokenize::is_cjk) {
+                prop_assert_eq!(planbook::search::tokenize::fold(&term), term.clone(), "folding a term again changes it");
+            }
         }
     }
 

@@ -59,9 +59,13 @@ impl TestSite {
     }
 }
 
-/// The built binary.
+/// The built binary (or the one `PLANBOOK_TEST_BIN` names: to show that a regression test fails
+/// on an older build, run the suite against that build's binary).
 pub fn planbook() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_planbook"))
+    match std::env::var_os("PLANBOOK_TEST_BIN") {
+        Some(bin) => Command::new(bin),
+        None => Command::new(env!("CARGO_BIN_EXE_planbook")),
+    }
 }
 
 impl Run {
