@@ -19,7 +19,7 @@ use crate::link::SiteIndex;
 use lol_html::html_content::ContentType;
 use lol_html::{RewriteStrSettings, element, rewrite_str, text};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// The scheme parse gives links to repository files.
@@ -97,7 +97,7 @@ pub struct Rewritten {
 pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::Result<Rewritten> {
     let root = crate::link::root_prefix(page_url);
     let images = RefCell::new(BTreeSet::new());
-    let ids: Rc<RefCell<HashSet<String>>> = Rc::default();
+    let ids: Rc<RefCell<crate::slug::Taken>> = Rc::default();
     let heading_text: Rc<RefCell<Option<String>>> = Rc::default();
     let out = rewrite_str(
         html,
@@ -179,7 +179,13 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                 Ok(())
             }))
     )?;
-    Ok(Rewritten { html: out, images: images.into_inner() })
+    // Control characters written in a plan reach pages through templates and comrak: none may
+    // remain in the output (they make a page invalid; `xml_safe` borrows when there are none).
+    let html = match crate::parse::xml_safe(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(clean) => clean,
+    };
+    Ok(Rewritten { html, images: images.into_inner() })
 }
 
 /// Points a `planbook-ref:` link at its plan or debt item.
@@ -327,5 +333,12 @@ mod tests {
             "{}",
             out.html
         );
+    }
+
+    #[test]
+    fn control_characters_leave_no_page() {
+        let out = run("<h2>a\u{1}b</h2><p title=\"x\u{0}\">\u{FFFF}é\u{7}</p>", None);
+        assert!(!out.html.chars().any(|c| c.is_control() || c == '\u{FFFF}'), "{:?}", out.html);
+        assert!(out.html.contains("<p title=\"x\u{FFFD}\">\u{FFFD}é\u{FFFD}</p>"), "{:?}", out.html);
     }
 }

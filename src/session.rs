@@ -8,7 +8,7 @@
 //!
 //! - the edited plan's page, always;
 //! - when what listings show of a plan changed (its title, status, steps, decisions, dates,
-//!   retrospective: [`PlanKeys`]), the listing groups that show that part, its neighbours (which
+//!   retrospective: `PlanKeys`), the listing groups that show that part, its neighbours (which
 //!   show its title) and every page that refers to it or that it refers to (hover titles,
 //!   backlinks);
 //! - pages whose incoming references changed ("Referenced by");

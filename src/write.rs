@@ -46,8 +46,29 @@ const BUILDING: &str = ".planbook-building";
 /// Extensions of the files a site holds; `--force` adopts a folder of an earlier planbook only
 /// when every file in it has one of these.
 const SITE_EXTENSIONS: &[&str] = &[
-    "html", "css", "js", "json", "xml", "txt", "gz", "bin", "svg", "png", "jpg", "jpeg", "gif", "webp", "avif", "ico",
-    "bmp", "woff", "woff2", "ttf", "otf", "map", "webmanifest",
+    "html",
+    "css",
+    "js",
+    "json",
+    "xml",
+    "txt",
+    "gz",
+    "bin",
+    "svg",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "avif",
+    "ico",
+    "bmp",
+    "woff",
+    "woff2",
+    "ttf",
+    "otf",
+    "map",
+    "webmanifest",
 ];
 
 /// Checks that `out` may be replaced by a new site and returns its canonical path (what

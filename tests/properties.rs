@@ -61,7 +61,10 @@ fn html() -> &'static planbook::parse::HtmlOptions {
     HTML.get_or_init(|| planbook::parse::HtmlOptions::new(true))
 }
 
-const KINDS: [(&str, fn() -> SourceKind); 6] = [
+/// A reader: where a file is and what it is.
+type Kind = (&'static str, fn() -> SourceKind);
+
+const KINDS: [Kind; 6] = [
     ("docs/harness/exec-plans/active/001-x.md", || SourceKind::Plan { folder: "active".into() }),
     ("docs/harness/TECH_DEBT_TRACKER.md", || SourceKind::DebtTracker),
     ("docs/harness/QUALITY_SCORE.md", || SourceKind::QualityScore),

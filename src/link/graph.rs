@@ -9,7 +9,7 @@
 use super::SiteIndex;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{DebtStatusKind, Harness, PlanNumber, RefTarget, Reference, Relation, Span, StatusKind};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A thing that refers or is referred to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -70,7 +70,24 @@ impl Graph {
 
 /// Resolves every reference of the harness.
 pub fn resolve(h: &Harness, idx: &SiteIndex) -> (Graph, Vec<Diagnostic>) {
-    let mut r = Resolver { h, idx, graph: Graph::default(), diags: Vec::new() };
+    // Files by path (a plan first when a doc has the same path) and debt anchors, so each
+    // reference is resolved by lookup: a file of thousands of links stays linear.
+    let mut files: HashMap<&str, NodeId> = HashMap::new();
+    for (i, p) in h.plans.iter().enumerate() {
+        files.entry(p.path.as_str()).or_insert(NodeId::Plan(i));
+    }
+    for (i, d) in h.docs.iter().enumerate() {
+        files.entry(d.path.as_str()).or_insert(NodeId::Doc(i));
+    }
+    let mut debt_anchors = HashMap::new();
+    for (i, item) in h.debt.iter().flat_map(|t| t.items.iter().enumerate()) {
+        debt_anchors.entry(item.anchor.to_ascii_lowercase()).or_insert(i);
+    }
+    let mut domain_anchors = HashMap::new();
+    for (i, d) in h.quality.iter().flat_map(|q| q.domains.iter().enumerate()) {
+        domain_anchors.entry(d.anchor.as_str()).or_insert(i);
+    }
+    let mut r = Resolver { h, idx, files, debt_anchors, domain_anchors, graph: Graph::default(), diags: Vec::new() };
     for (i, p) in h.plans.iter().enumerate() {
         r.all(NodeId::Plan(i), &p.path, &p.refs);
     }
@@ -101,6 +118,11 @@ pub fn resolve(h: &Harness, idx: &SiteIndex) -> (Graph, Vec<Diagnostic>) {
 struct Resolver<'a> {
     h: &'a Harness,
     idx: &'a SiteIndex,
+    files: HashMap<&'a str, NodeId>,
+    /// Debt item index by lower-cased anchor (the first item of an anchor).
+    debt_anchors: HashMap<String, usize>,
+    /// Quality domain index by anchor.
+    domain_anchors: HashMap<&'a str, usize>,
     graph: Graph,
     diags: Vec<Diagnostic>,
 }
@@ -157,18 +179,15 @@ impl Resolver<'_> {
             Some((f, frag)) => (f, Some(frag)),
             None => (target, None),
         };
-        if let Some(i) = self.h.plans.iter().position(|p| p.path == file) {
-            return Some(NodeId::Plan(i));
+        if let Some(&node) = self.files.get(file) {
+            return Some(node);
         }
-        if let Some(i) = self.h.docs.iter().position(|d| d.path == file) {
-            return Some(NodeId::Doc(i));
-        }
-        if let Some(t) = self.h.debt.as_ref().filter(|t| t.path == file) {
-            let item = fragment.and_then(|f| t.items.iter().position(|i| i.anchor.eq_ignore_ascii_case(f)));
+        if self.h.debt.as_ref().is_some_and(|t| t.path == file) {
+            let item = fragment.and_then(|f| self.debt_anchors.get(&f.to_ascii_lowercase()).copied());
             return Some(item.map_or(NodeId::Tracker, NodeId::Debt));
         }
-        if let Some(q) = self.h.quality.as_ref().filter(|q| q.path == file) {
-            let domain = fragment.and_then(|f| q.domains.iter().position(|d| d.anchor == f));
+        if self.h.quality.as_ref().is_some_and(|q| q.path == file) {
+            let domain = fragment.and_then(|f| self.domain_anchors.get(f).copied());
             return Some(domain.map_or(NodeId::QualityDoc, NodeId::Quality));
         }
         // Not a file planbook read. Inside the harness that is a broken link, unless it is the
@@ -205,7 +224,19 @@ impl Resolver<'_> {
     }
 
     fn closest_plan(&self, n: PlanNumber) -> Option<String> {
-        let (&m, &i) = self.idx.plan_by_number.iter().min_by_key(|(m, _)| (m.0 as i64 - n.0 as i64).abs())?;
+        // The nearest numbers below and above, by range queries (not a scan per reference).
+        let below = self.idx.plan_by_number.range(..=n).next_back();
+        let above = self.idx.plan_by_number.range(n..).next();
+        let (&m, &i) = match (below, above) {
+            (Some(b), Some(a)) => {
+                if n.0.abs_diff(a.0.0) < n.0.abs_diff(b.0.0) {
+                    a
+                } else {
+                    b
+                }
+            }
+            (b, a) => b.or(a)?,
+        };
         Some(format!("closest existing plan: `{m}` ({})", self.h.plans[i].title))
     }
 

@@ -11,7 +11,7 @@ pub mod graph;
 pub use graph::{Edge, Graph, NodeId, resolve};
 
 use crate::model::{DebtId, Harness, PlanNumber};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// URLs of the fixed pages.
 pub const DASHBOARD: &str = "index.html";
@@ -89,7 +89,7 @@ pub fn url_segment(stem: &str) -> String {
 /// Assigns every page its URL.
 pub fn index(harness: &Harness) -> SiteIndex {
     let mut idx = SiteIndex::default();
-    let mut taken = HashSet::new();
+    let mut taken = crate::slug::Taken::default();
     for (i, plan) in harness.plans.iter().enumerate() {
         // Stems are unique in a healthy tree; a duplicate (the same file in two state folders)
         // gets a suffix rather than overwriting the other page.
@@ -106,7 +106,7 @@ pub fn index(harness: &Harness) -> SiteIndex {
     for d in &harness.docs {
         *stem_count.entry(d.stem.as_str()).or_default() += 1;
     }
-    let mut taken = HashSet::new();
+    let mut taken = crate::slug::Taken::default();
     for d in &harness.docs {
         let key = if stem_count[d.stem.as_str()] > 1 {
             crate::slug::slugify(d.path.trim_end_matches(".md"))

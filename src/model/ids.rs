@@ -35,44 +35,83 @@ impl DebtId {
     }
 }
 
+/// Most digits a plan or debt number has: six fit in a `u32` with room to spare, and no harness
+/// has a million plans. Longer runs are malformed IDs (`MAX_DIGITS` + 1 digits or more).
+pub const MAX_DIGITS: usize = 6;
+
 /// Parses `<prefix>-<digits>` at the start of `text` (case-insensitive prefix, 1 to 6 digits) and
 /// returns the number and the byte length consumed. `EP-12a` does not match: the digits must end
 /// at a non-alphanumeric character.
 pub fn parse_prefixed(text: &str, prefix: &str) -> Option<(u32, usize)> {
+    let digits = id_digits(text, prefix)?;
+    if digits > MAX_DIGITS {
+        return None;
+    }
+    let n = text.get(prefix.len() + 1..prefix.len() + 1 + digits)?.parse().ok()?;
+    Some((n, prefix.len() + 1 + digits))
+}
+
+/// The number of digits of a `<prefix>-<digits>` at the start of `text`, however many there are
+/// (the caller decides whether that is too many): `None` when `text` does not start with one.
+fn id_digits(text: &str, prefix: &str) -> Option<usize> {
     let head = text.get(..prefix.len())?;
     if !head.eq_ignore_ascii_case(prefix) || text.as_bytes().get(prefix.len()) != Some(&b'-') {
         return None;
     }
-    let rest = &text[prefix.len() + 1..];
+    // `prefix` and `-` are ASCII, so this is a character boundary.
+    let rest = text.get(prefix.len() + 1..)?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 6 {
+    if digits == 0 {
         return None;
     }
-    if rest[digits..].chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_') {
+    // The digits are ASCII, so `digits` is a character boundary of `rest`.
+    if rest.get(digits..)?.chars().next().is_some_and(|c| c.is_alphanumeric() || c == '_') {
         return None;
     }
-    let n = rest[..digits].parse().ok()?;
-    Some((n, prefix.len() + 1 + digits))
+    Some(digits)
 }
 
-/// Every `<prefix>-<digits>` in `text` that starts a word: the number and its byte offset. The
+/// An ID written in text: where it starts, its length in bytes, and its number (`None` when the
+/// number has more than `MAX_DIGITS` digits: a malformed ID, reported as E034).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IdMatch {
+    /// Byte offset of the prefix.
+    pub at: usize,
+    /// Byte length of prefix, `-` and digits.
+    pub len: usize,
+    /// The number, when it is one.
+    pub number: Option<u32>,
+}
+
+/// Every `<prefix>-<digits>` in `text` that starts a word, well-formed or not, in text order. The
 /// prefix must be written in upper case here (`ep-1` inside a URL slug is not a reference).
-pub fn find_all(text: &str, prefix: &str) -> Vec<(u32, usize)> {
+/// Linear in `text`: each digit run is read once, by the ID it follows.
+pub fn scan(text: &str, prefix: &str) -> Vec<IdMatch> {
     let bytes = text.as_bytes();
-    let first = prefix.as_bytes()[0];
+    let Some(&first) = prefix.as_bytes().first() else { return Vec::new() };
     let mut out = Vec::new();
     for (i, &b) in bytes.iter().enumerate() {
-        if b != first
-            || !text[i..].starts_with(prefix)
-            || (i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_'))
-        {
+        let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if b != first || !word_start || !bytes[i..].starts_with(prefix.as_bytes()) {
             continue;
         }
-        if let Some((n, _)) = text.get(i..).and_then(|t| parse_prefixed(t, prefix)) {
-            out.push((n, i));
-        }
+        // `b` is ASCII, so `i` is a character boundary.
+        let Some(digits) = text.get(i..).and_then(|t| id_digits(t, prefix)) else { continue };
+        let len = prefix.len() + 1 + digits;
+        let number = if digits > MAX_DIGITS {
+            None
+        } else {
+            text.get(i + prefix.len() + 1..i + len).and_then(|d| d.parse().ok())
+        };
+        out.push(IdMatch { at: i, len, number });
     }
     out
+}
+
+/// Every well-formed `<prefix>-<digits>` in `text` that starts a word: the number and its byte
+/// offset (see `scan`).
+pub fn find_all(text: &str, prefix: &str) -> Vec<(u32, usize)> {
+    scan(text, prefix).into_iter().filter_map(|m| Some((m.number?, m.at))).collect()
 }
 
 impl PlanNumber {
@@ -110,5 +149,19 @@ mod tests {
         assert_eq!(parse_prefixed("TD-005 is open", "TD"), Some((5, 6)));
         assert_eq!(DebtId::parse("TD-5").map(DebtId::anchor), Some("td-005".into()));
         assert_eq!(find_all("TD-1, (TD-02) xTD-3 TD-4a ~~TD-005~~", "TD"), vec![(1, 0), (2, 7), (5, 28)]);
+    }
+
+    #[test]
+    fn overlong_numbers_are_malformed_not_overflowing() {
+        let long = format!("EP-{}", "9".repeat(50));
+        assert_eq!(PlanNumber::parse(&long), None);
+        assert_eq!(parse_prefixed(&format!("TD-{} x", "1".repeat(40)), "TD"), None);
+        let text = format!("é {long}, EP-7 and {long}x");
+        let found = scan(&text, "EP");
+        assert_eq!(found, [IdMatch { at: 3, len: 53, number: None }, IdMatch { at: 58, len: 4, number: Some(7) }]);
+        assert_eq!(find_all(&text, "EP"), [(7, 58)]);
+        assert_eq!(PlanNumber::parse("EP-999999"), Some(PlanNumber(999_999)));
+        assert_eq!(scan("", "EP"), []);
+        assert_eq!(scan("EP-", "EP"), []);
     }
 }

@@ -49,9 +49,13 @@ impl Relation {
     }
 
     /// Reads the relation a text states right before a reference (`... resolves `).
+    /// Only the end of `text` is read, so calling this for every reference of a long line costs
+    /// time in proportion to the references, not to the line.
     pub fn before(text: &str) -> Option<Relation> {
-        let t = text.to_lowercase();
-        let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | ':' | '`'));
+        let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | ':' | '`'));
+        // The longest phrase is 13 characters; 32 leave room for its word boundary.
+        let tail_start = t.char_indices().rev().nth(31).map_or(0, |(i, _)| i);
+        let t = t.get(tail_start..).unwrap_or(t).to_lowercase();
         const TABLE: &[(&str, Relation)] = &[
             ("superseded by", Relation::SupersededBy),
             ("replaced by", Relation::SupersededBy),
@@ -137,5 +141,8 @@ mod tests {
         assert_eq!(Relation::before("see "), None);
         assert_eq!(Relation::before("unblocks "), None, "word boundary");
         assert_eq!(Relation::from_key("depends_on"), Some(Relation::DependsOn));
+        let long = format!("{} — and this resolves **", "Ünïcödé ".repeat(10_000));
+        assert_eq!(Relation::before(&long), Some(Relation::Resolves));
+        assert_eq!(Relation::before("İİİ resolves "), Some(Relation::Resolves), "lower-casing changes lengths");
     }
 }

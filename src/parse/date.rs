@@ -125,15 +125,16 @@ fn month_number(word: &str) -> Option<i32> {
 
 /// `March 12, 2026`, `Mar 12 2026`, `12 March 2026`, `12 Mar. 2026`.
 fn named_month_prefix(text: &str) -> Option<(Result<Date, String>, usize)> {
-    let mut words = Vec::new(); // (word, end offset)
+    let mut words = Vec::new(); // (word, byte offset where it starts in `text`)
     let mut offset = 0;
     for raw in text.split_inclusive(char::is_whitespace).take(3) {
+        let start = offset + (raw.len() - raw.trim_start().len());
         offset += raw.len();
         let word = raw.trim().trim_end_matches(',');
         if word.is_empty() {
             continue;
         }
-        words.push((word, offset - (raw.len() - raw.trim_end().len())));
+        words.push((word, start));
     }
     if words.len() < 3 {
         return None;
@@ -149,13 +150,14 @@ fn named_month_prefix(text: &str) -> Option<(Result<Date, String>, usize)> {
     } else {
         (month_number(words[1].0)?, num(words[0].0, 2)?)
     };
+    // The year's digits start the third word (`2026,`, `2026.`, `2026—`).
     let year_word = words[2].0.trim_end_matches(|c: char| !c.is_ascii_digit());
     if year_word.len() != 4 {
         return None;
     }
     let year = num(year_word, 4)?;
-    let end = words[2].1 - (words[2].0.len() - year_word.len());
-    Some((make(year, month, day, &text[..end]), end))
+    let end = words[2].1 + year_word.len();
+    Some((make(year, month, day, text.get(..end)?), end))
 }
 
 #[cfg(test)]
@@ -196,5 +198,17 @@ mod tests {
         assert_eq!(prefix("2026-03-120"), None);
         assert_eq!(find("Completed (2026-03-26)"), Some(d("2026-03-26")));
         assert_eq!(find("v12026-03-26"), None);
+    }
+
+    #[test]
+    fn cuts_only_at_character_boundaries() {
+        // The year's end was once computed past a trailing `ü`, inside it.
+        assert_eq!(prefix("March 12, 2026ü, x").map(|(d, n)| (d.unwrap(), n)), Some((d("2026-03-12"), 14)));
+        assert_eq!(prefix("12 März 2026"), None);
+        assert_eq!(prefix("Mär 12 2026"), None);
+        for t in ["2026-3-2-ü", "2026-03-1ü", "ü2026-03-01", "2026—03—01", "2026-03-", "2026-", "Ü", ""] {
+            let _ = (read(t), find(t), prefix(t));
+        }
+        assert_eq!(prefix("2026-3-2-ü").map(|(_, n)| n), Some(8));
     }
 }

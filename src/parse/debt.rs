@@ -13,14 +13,16 @@ use crate::parse::markdown::{
 use crate::parse::status::debt_status;
 use comrak::Arena;
 use comrak::nodes::NodeValue;
+use std::collections::{HashMap, HashSet};
 
 /// Parses the tracker at `path`.
 pub(crate) fn parse_debt(path: &str, text: &str, html: Html<'_>) -> (DebtTracker, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let root = markdown::parse(&arena, text);
-    let outline = Outline::new(root, text.lines().count() as u32);
+    let mut diags = Vec::new();
+    let root = markdown::parse_file(&arena, text, path, &mut diags);
+    let outline = Outline::new(root, u32::try_from(text.lines().count()).unwrap_or(u32::MAX));
     let lines: Vec<&str> = text.split('\n').collect();
-    let mut b = Builder { path, html, items: Vec::new(), diags: Vec::new(), unnamed: 0 };
+    let mut b = Builder { path, html, items: Vec::new(), by_id: HashMap::new(), diags, unnamed: 0 };
     b.blocks(None, &outline.preamble);
     for part in &outline.parts {
         let struck_heading =
@@ -28,7 +30,7 @@ pub(crate) fn parse_debt(path: &str, text: &str, html: Html<'_>) -> (DebtTracker
         match crate::model::ids::parse_prefixed(part.title.trim(), "TD") {
             Some((n, len)) => b.heading_item(
                 DebtId(n),
-                part.title.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']),
+                part.title.trim().get(len..).unwrap_or_default().trim_start_matches([':', '—', '–', '-', ' ']),
                 part.heading,
                 struck_heading,
                 part.blocks.as_slice(),
@@ -47,6 +49,8 @@ struct Builder<'p> {
     path: &'p str,
     html: Html<'p>,
     items: Vec<DebtItem>,
+    /// Index into `items` by ID, so a tracker of thousands of rows is read in linear time.
+    by_id: HashMap<DebtId, usize>,
     diags: Vec<Diagnostic>,
     unnamed: usize,
 }
@@ -95,23 +99,22 @@ impl Builder<'_> {
                 })
             });
         let Some(id_col) = id_col else { return };
-        let mut seen_here = Vec::new();
+        let mut seen_here = HashSet::new();
         for (row, cells) in &t.rows {
             let Some(id_cell) = cells.get(id_col) else { continue };
             let id = DebtId::parse(&plain_text(id_cell));
-            if let Some(id) = id {
-                if seen_here.contains(&id) {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::DuplicateDebtItem,
-                            self.path,
-                            Some(span_of(row)),
-                            format!("`{id}` appears twice in this table"),
-                        )
-                        .help("give each debt item its own ID"),
-                    );
-                }
-                seen_here.push(id);
+            if let Some(id) = id
+                && !seen_here.insert(id)
+            {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateDebtItem,
+                        self.path,
+                        Some(span_of(row)),
+                        format!("`{id}` appears twice in this table"),
+                    )
+                    .help("give each debt item its own ID"),
+                );
             }
             let fields: Vec<NamedValue> = cells
                 .iter()
@@ -194,7 +197,7 @@ impl Builder<'_> {
     /// A list item's text after its `TD-NNN:` prefix, rendered.
     fn item_title_html(&self, item: Node<'_>, text: &str, title: &str) -> String {
         let para = item.first_child().filter(|p| matches!(p.data.borrow().value, NodeValue::Paragraph));
-        para.map(|p| self.html.inlines_after(p, nonspace(text) - nonspace(title))).unwrap_or_default()
+        para.map(|p| self.html.inlines_after(p, nonspace(text).saturating_sub(nonspace(title)))).unwrap_or_default()
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -215,7 +218,8 @@ impl Builder<'_> {
             let (a, b) = lines_of(block);
             let mut any_field = false;
             for n in a..=b {
-                if let Some(f) = lines.get(n as usize - 1).and_then(|l| fields::parse_line(l)) {
+                let line = n.checked_sub(1).and_then(|n| lines.get(n as usize));
+                if let Some(f) = line.and_then(|l| fields::parse_line(l)) {
                     let html = self.html.markdown_inline(&f.value);
                     fields.push(NamedValue { name: f.key, text: f.value, html });
                     any_field = true;
@@ -232,7 +236,7 @@ impl Builder<'_> {
         }
         let full_title = plain_text(heading);
         let title = title.trim().trim_matches('~').trim().to_string();
-        let title_html = self.html.inlines_after(heading, nonspace(&full_title) - nonspace(&title));
+        let title_html = self.html.inlines_after(heading, nonspace(&full_title).saturating_sub(nonspace(&title)));
         let implied = struck.then_some(DebtStatusKind::Resolved);
         let mut refs = Vec::new();
         crate::parse::refs::collect(heading, self.path, &mut refs);
@@ -252,16 +256,11 @@ impl Builder<'_> {
     }
 
     fn upsert(&mut self, m: Mention) {
-        let existing = m.id.and_then(|id| self.items.iter().position(|i| i.id == Some(id)));
+        let existing = m.id.and_then(|id| self.by_id.get(&id).copied());
         let index = match existing {
             Some(i) => {
                 let item = &mut self.items[i];
-                for f in m.fields {
-                    if item.field(&f.name).is_none_or(str::is_empty) {
-                        item.fields.retain(|e| !e.name.eq_ignore_ascii_case(&f.name));
-                        item.fields.push(f);
-                    }
-                }
+                merge_fields(&mut item.fields, m.fields);
                 item.refs.extend(m.refs);
                 if item.title.is_empty()
                     && let Some(t) = m.title
@@ -277,6 +276,9 @@ impl Builder<'_> {
                     Some(id) => id.anchor(),
                     None => format!("item-{}", self.unnamed),
                 };
+                if let Some(id) = m.id {
+                    self.by_id.insert(id, self.items.len());
+                }
                 self.items.push(DebtItem {
                     id: m.id,
                     anchor,
@@ -295,6 +297,33 @@ impl Builder<'_> {
         let item = &mut self.items[index];
         finish(item, m.implied);
     }
+}
+
+/// Adds a later mention's fields to an item's: a field the item lacks (or has empty) is replaced
+/// by the new one, moved to the end; a filled one is kept. Linear in the fields, so an ID written
+/// in thousands of wide rows stays cheap.
+fn merge_fields(fields: &mut Vec<NamedValue>, new: Vec<NamedValue>) {
+    let mut slots: Vec<Option<NamedValue>> = std::mem::take(fields).into_iter().map(Some).collect();
+    // Live slots by ASCII-lower-cased name (names compare case-insensitively).
+    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+    for (k, f) in slots.iter().enumerate() {
+        if let Some(f) = f {
+            by_name.entry(f.name.to_ascii_lowercase()).or_default().push(k);
+        }
+    }
+    for f in new {
+        let live = by_name.entry(f.name.to_ascii_lowercase()).or_default();
+        let filled = live.first().and_then(|&k| slots[k].as_ref()).is_some_and(|e| !e.text.is_empty());
+        if filled {
+            continue;
+        }
+        for k in live.drain(..) {
+            slots[k] = None;
+        }
+        live.push(slots.len());
+        slots.push(Some(f));
+    }
+    *fields = slots.into_iter().flatten().collect();
 }
 
 /// Derives title, status and priority from the fields gathered so far.
@@ -342,7 +371,8 @@ fn finish(item: &mut DebtItem, implied: Option<DebtStatusKind>) {
 fn split_id(text: &str) -> (Option<DebtId>, String) {
     match crate::model::ids::parse_prefixed(text.trim(), "TD") {
         Some((n, len)) => {
-            (Some(DebtId(n)), text.trim()[len..].trim_start_matches([':', '—', '–', '-', ' ']).to_string())
+            let rest = text.trim().get(len..).unwrap_or_default();
+            (Some(DebtId(n)), rest.trim_start_matches([':', '—', '–', '-', ' ']).to_string())
         }
         None => (None, text.to_string()),
     }

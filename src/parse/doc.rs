@@ -1,5 +1,6 @@
 //! Any other harness document (and AGENTS.md / PLANS.md): its title and headings.
 
+use crate::diag::Diagnostic;
 use crate::model::{Doc, DocKind, Heading};
 use crate::parse::html::Html;
 use crate::parse::markdown::{self, Node, heading_level, plain_text, span_of};
@@ -10,7 +11,7 @@ use comrak::nodes::NodeValue;
 /// GitHub slugs of `h2`–`h6`, numbered when repeated.
 fn sections(root: Node<'_>) -> Vec<crate::model::DocSection> {
     let mut out = vec![crate::model::DocSection { heading: String::new(), anchor: String::new(), text: String::new() }];
-    let mut taken = std::collections::HashSet::new();
+    let mut taken = crate::slug::Taken::default();
     let mut seen_h1 = false;
     for n in root.children() {
         match heading_level(n) {
@@ -46,10 +47,11 @@ pub(crate) fn body_html(root: Node<'_>, html: Html<'_>) -> String {
     html.blocks(body)
 }
 
-/// Parses the document at `path`.
-pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -> Doc {
+/// Parses the document at `path`, with what reading its Markdown found (nesting cut, malformed IDs).
+pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -> (Doc, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let root = markdown::parse(&arena, text);
+    let mut diags = Vec::new();
+    let root = markdown::parse_file(&arena, text, path, &mut diags);
     let headings: Vec<Heading> = root
         .children()
         .filter_map(|n| heading_level(n).map(|level| Heading { level, text: plain_text(n), span: span_of(n) }))
@@ -64,5 +66,5 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
     crate::parse::refs::collect(root, path, &mut refs);
     // Sections feed the search index, which only `build` writes.
     let sections = if building { sections(root) } else { Vec::new() };
-    Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html }
+    (Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html }, diags)
 }

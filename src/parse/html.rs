@@ -9,8 +9,11 @@
 //! resolved here, while the file's path is known, into `planbook-src:<root-relative path>` URLs,
 //! which the rewrite stage turns into page URLs for each page.
 
+use crate::diag::{Code, Diagnostic};
 use crate::highlight::Highlighter;
-use crate::parse::markdown::{Node, options};
+use crate::model::Span;
+use crate::parse::markdown::{Node, options, span_of};
+use crate::parse::raw_html;
 use comrak::nodes::NodeValue;
 use comrak::options::Plugins;
 use std::sync::Arc;
@@ -57,7 +60,10 @@ impl HtmlOptions {
         });
         comrak.extension.link_url_rewriter = Some(rewrite.clone());
         comrak.extension.image_url_rewriter = Some(rewrite);
-        FileHtml { base: self, comrak }
+        let mut escaped = comrak.clone();
+        escaped.render.escape = true;
+        escaped.render.r#unsafe = false;
+        FileHtml { base: self, comrak, escaped, too_deep: std::cell::RefCell::new(Vec::new()) }
     }
 }
 
@@ -65,6 +71,10 @@ impl HtmlOptions {
 pub(crate) struct FileHtml<'o> {
     base: &'o HtmlOptions,
     comrak: comrak::Options<'static>,
+    /// `comrak` with raw HTML escaped: for fragments whose HTML nests too deep to sanitise.
+    escaped: comrak::Options<'static>,
+    /// Where fragments nested too deep (their raw HTML was escaped), for `Html::report`.
+    too_deep: std::cell::RefCell<Vec<Option<Span>>>,
 }
 
 /// Renders fragments when enabled; returns empty strings when not (for `check`).
@@ -85,19 +95,54 @@ impl<'o> Html<'o> {
         self.0.is_some()
     }
 
-    fn finish(self, html: String) -> String {
-        match self.0.and_then(|o| o.base.sanitizer.as_ref()) {
-            Some(s) => s.clean(&html).to_string(),
-            None => html,
+    /// Renders a fragment with `write(out, escaped)`, then sanitises it (`allow_html`). A fragment
+    /// that nests too deep for the sanitiser is rendered again with its raw HTML escaped, and
+    /// noted at `at` for `report`.
+    fn render(self, at: impl Fn() -> Option<Span>, write: impl Fn(&mut String, bool)) -> String {
+        let mut out = String::new();
+        write(&mut out, false);
+        let Some((file, sanitizer)) = self.0.and_then(|o| Some((o, o.base.sanitizer.as_ref()?))) else {
+            return out;
+        };
+        if raw_html::nests_too_deep(&out) {
+            file.too_deep.borrow_mut().push(at());
+            let mut escaped = String::new();
+            write(&mut escaped, true);
+            return escaped;
+        }
+        sanitizer.clean(&out).to_string()
+    }
+
+    /// Reports the fragments whose raw HTML nested too deep to keep (E033).
+    pub fn report(self, path: &str, diags: &mut Vec<Diagnostic>) {
+        let Some(file) = self.0 else { return };
+        let mut spans = file.too_deep.borrow_mut();
+        spans.sort();
+        spans.dedup();
+        for span in spans.drain(..) {
+            diags.push(
+                Diagnostic::new(
+                    Code::TooDeep,
+                    path,
+                    span,
+                    format!(
+                        "this HTML nests deeper than planbook sanitises ({} open elements, {} open formatting elements)",
+                        raw_html::MAX_OPEN_ELEMENTS,
+                        raw_html::MAX_OPEN_FORMATTING
+                    ),
+                )
+                .help("its raw HTML is shown as text; close the elements you open"),
+            );
         }
     }
 
-    fn write(self, node: Node<'_>, out: &mut String) {
+    fn write(self, node: Node<'_>, out: &mut String, escaped: bool) {
         if let Some(o) = self.0 {
             let mut plugins = Plugins::default();
             plugins.render.codefence_syntax_highlighter = Some(o.base.highlighter.adapter());
+            let options = if escaped { &o.escaped } else { &o.comrak };
             // Writing into a String cannot fail.
-            let _ = comrak::format_html_with_plugins(node, &o.comrak, out, &plugins);
+            let _ = comrak::format_html_with_plugins(node, options, out, &plugins);
         }
     }
 
@@ -106,11 +151,15 @@ impl<'o> Html<'o> {
         if !self.enabled() {
             return String::new();
         }
-        let mut out = String::new();
-        for n in nodes {
-            self.write(n, &mut out);
-        }
-        self.finish(out)
+        let nodes: Vec<Node<'a>> = nodes.into_iter().collect();
+        self.render(
+            || raw_html_span(&nodes),
+            |out, escaped| {
+                for n in &nodes {
+                    self.write(n, out, escaped);
+                }
+            },
+        )
     }
 
     /// The inline content of a paragraph, heading or table cell, without the wrapping tag.
@@ -125,7 +174,10 @@ impl<'o> Html<'o> {
         if !self.enabled() {
             return String::new();
         }
-        let mut out = String::new();
+        self.render(|| raw_html_span(&[parent]), |out, escaped| self.write_inlines_after(parent, skip, out, escaped))
+    }
+
+    fn write_inlines_after(self, parent: Node<'_>, skip: usize, out: &mut String, escaped: bool) {
         let mut skip = skip;
         let mut trim_separator = skip > 0;
         for child in parent.children() {
@@ -151,20 +203,20 @@ impl<'o> Html<'o> {
                         })
                         .map_or(raw.len(), |(i, _)| i);
                     skip = 0;
-                    push_text(&mut out, &raw[at..], &mut trim_separator);
+                    // `at` comes from `char_indices` of `raw`: a character boundary.
+                    push_text(out, raw.get(at..).unwrap_or_default(), &mut trim_separator);
                     continue;
                 }
                 skip = 0;
             }
             if trim_separator && let NodeValue::Text(t) = &child.data.borrow().value {
                 let t = t.to_string();
-                push_text(&mut out, &t, &mut trim_separator);
+                push_text(out, &t, &mut trim_separator);
                 continue;
             }
             trim_separator = false;
-            self.write(child, &mut out);
+            self.write(child, out, escaped);
         }
-        self.finish(out)
     }
 
     /// Renders a short Markdown value that was read as a line, not as its own node (a header
@@ -175,11 +227,22 @@ impl<'o> Html<'o> {
         }
         let arena = comrak::Arena::new();
         let root = crate::parse::markdown::parse(&arena, text);
+        // Positions in `text` are not positions in the file: a limit hit is reported for the file.
         match root.first_child() {
             Some(p) if p.next_sibling().is_none() && matches!(p.data.borrow().value, NodeValue::Paragraph) => {
-                self.inlines(p)
+                self.render(|| None, |out, escaped| self.write_inlines_after(p, 0, out, escaped))
             }
-            _ => self.blocks(root.children()),
+            _ => {
+                let nodes: Vec<Node<'_>> = root.children().collect();
+                self.render(
+                    || None,
+                    |out, escaped| {
+                        for n in &nodes {
+                            self.write(n, out, escaped);
+                        }
+                    },
+                )
+            }
         }
     }
 
@@ -203,6 +266,15 @@ impl<'o> Html<'o> {
         parts[current as usize].push_str(rest);
         parts.map(|p| p.trim().to_string())
     }
+}
+
+/// Where the raw HTML of a fragment starts (the first raw HTML node), else where it starts.
+fn raw_html_span(nodes: &[Node<'_>]) -> Option<Span> {
+    let raw = nodes
+        .iter()
+        .flat_map(|n| n.descendants())
+        .find(|d| matches!(d.data.borrow().value, NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_)));
+    raw.or(nodes.first().copied()).map(span_of)
 }
 
 /// Resolves `href` written in the file at `from` (both relative to the root) into a root-relative
@@ -262,7 +334,25 @@ fn push_text(out: &mut String, text: &str, trim_separator: &mut bool) {
     escape_into(out, text);
 }
 
-/// Escapes text for HTML element content.
+/// Whether `c` may appear in an XML 1.0 document (feeds, sitemaps, SVG) and in HTML without a
+/// parse error: not a C0 control other than tab, LF and CR, not DEL or a C1 control, not U+FFFE
+/// or U+FFFF (surrogates cannot be in a `str`).
+pub(crate) fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
+/// `text` with every character `is_xml_char` refuses replaced by U+FFFD; borrowed when there is
+/// none (the usual case), so a whole page can go through it.
+pub(crate) fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' }).collect())
+}
+
+/// Escapes text for HTML element content and attribute values, and for XML. Characters no XML
+/// document may contain (`is_xml_char`) become U+FFFD, so every page, feed and SVG built from
+/// user text is well-formed.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
@@ -270,61 +360,42 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
 }
 
 /// The next `Outcome:` / `Verify:` label at element depth 0 (optionally wrapped in one
-/// `<strong>` or `<em>`): (html before, which label, html after).
+/// `<strong>` or `<em>`): (html before, which label, html after). Labels are ASCII and compared
+/// byte by byte, ignoring ASCII case, so every cut is at an ASCII byte: a character boundary.
+/// No allocation, and the scan stops at the label: `step_parts` is linear in the fragment.
 fn next_label(html: &str) -> Option<(&str, StepPart, &str)> {
-    let lower = html.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
+    let bytes = html.as_bytes();
     let mut depth: i32 = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if !lower.is_char_boundary(i) {
-            i += 1;
-            continue;
-        }
         if bytes[i] == b'<' {
-            // A wrapped label: <strong>Outcome:</strong> or <strong>Outcome</strong>:
-            for tag in ["strong", "em"] {
-                for label in ["outcome", "verify"] {
-                    let open = format!("<{tag}>{label}");
-                    if depth == 0 && lower[i..].starts_with(&open) {
-                        let after_label = i + open.len();
-                        let close = format!("</{tag}>");
-                        let (end, colon) = if lower[after_label..].starts_with(&format!(":{close}")) {
-                            (after_label + 1 + close.len(), true)
-                        } else if lower[after_label..].starts_with(&format!("{close}:")) {
-                            (after_label + close.len() + 1, true)
-                        } else {
-                            (0, false)
-                        };
-                        if colon {
-                            let part = if label == "outcome" { StepPart::Outcome } else { StepPart::Verify };
-                            return Some((&html[..i], part, &html[end..]));
-                        }
-                    }
-                }
+            if depth == 0
+                && let Some((part, end)) = wrapped_label(bytes, i)
+            {
+                return Some((html.get(..i)?, part, html.get(end..)?));
             }
             let closing = bytes.get(i + 1) == Some(&b'/');
-            let end = lower[i..].find('>').map_or(bytes.len(), |e| i + e);
+            let end = bytes[i..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| i + e);
             let self_closing = end > 0 && bytes[end - 1] == b'/';
             if closing {
                 depth -= 1;
-            } else if !self_closing && !is_void(&lower[i + 1..end]) {
+            } else if !self_closing && !is_void(html.get(i + 1..end).unwrap_or_default()) {
                 depth += 1;
             }
             i = end + 1;
             continue;
         }
-        if depth == 0 {
+        if depth == 0 && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
             for (label, part) in [("outcome:", StepPart::Outcome), ("verify:", StepPart::Verify)] {
-                let at_word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-                if at_word_start && lower[i..].starts_with(label) {
-                    return Some((&html[..i], part, &html[i + label.len()..]));
+                if let Some(end) = eat(bytes, i, label) {
+                    return Some((html.get(..i)?, part, html.get(end..)?));
                 }
             }
         }
@@ -333,106 +404,33 @@ fn next_label(html: &str) -> Option<(&str, StepPart, &str)> {
     None
 }
 
+/// A label wrapped in `<strong>` or `<em>` at `i`: `<strong>Outcome:</strong>` or
+/// `<strong>Outcome</strong>:`, with the index after it.
+fn wrapped_label(bytes: &[u8], i: usize) -> Option<(StepPart, usize)> {
+    for (open, close) in [("<strong>", "</strong>"), ("<em>", "</em>")] {
+        for (label, part) in [("outcome", StepPart::Outcome), ("verify", StepPart::Verify)] {
+            let Some(after_label) = eat(bytes, i, open).and_then(|at| eat(bytes, at, label)) else { continue };
+            let end = eat(bytes, after_label, ":")
+                .and_then(|at| eat(bytes, at, close))
+                .or_else(|| eat(bytes, after_label, close).and_then(|at| eat(bytes, at, ":")));
+            if let Some(end) = end {
+                return Some((part, end));
+            }
+        }
+    }
+    None
+}
+
+/// The index after `pat` when `bytes` has it at `at`, ignoring ASCII case.
+fn eat(bytes: &[u8], at: usize, pat: &str) -> Option<usize> {
+    let end = at.checked_add(pat.len())?;
+    bytes.get(at..end).filter(|b| b.eq_ignore_ascii_case(pat.as_bytes())).map(|_| end)
+}
+
 fn is_void(tag: &str) -> bool {
     let name = tag.split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
-    matches!(name, "br" | "img" | "input" | "hr" | "wbr")
+    ["br", "img", "input", "hr", "wbr"].iter().any(|v| v.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::parse::markdown::parse;
-    use comrak::Arena;
-
-    fn para_html(md: &str, f: impl Fn(Html<'_>, Node<'_>) -> String, allow: bool) -> String {
-        let opts = HtmlOptions::new(allow);
-        let file = opts.for_file("docs/a.md");
-        let arena = Arena::new();
-        let root = parse(&arena, md);
-        f(Html(Some(&file)), root.first_child().unwrap())
-    }
-
-    #[test]
-    fn raw_html_is_escaped_unless_allowed_then_sanitised() {
-        let md = "<script>alert(1)</script>\n\nText <b onclick=\"x()\">bold</b>\n";
-        let escaped = para_html(md, |h, _| h.blocks([]), false);
-        assert_eq!(escaped, "");
-        let opts = HtmlOptions::new(false);
-        let file = opts.for_file("a.md");
-        let arena = Arena::new();
-        let root = parse(&arena, md);
-        let out = Html(Some(&file)).blocks(root.children());
-        assert!(out.contains("&lt;script&gt;") && !out.contains("<script>"), "{out}");
-        let opts = HtmlOptions::new(true);
-        let file = opts.for_file("a.md");
-        let out = Html(Some(&file)).blocks(root.children());
-        assert!(!out.contains("<script") && !out.contains("onclick") && out.contains("<b>bold</b>"), "{out}");
-    }
-
-    #[test]
-    fn inlines_drop_prefixes() {
-        let out = para_html("**2026-04-13** — Chose `X`.\n", |h, p| h.inlines_after(p, 10), false);
-        assert_eq!(out, "Chose <code>X</code>.");
-        let out = para_html("2026-02-13: Chose *Y*.\n", |h, p| h.inlines_after(p, 10), false);
-        assert_eq!(out, "Chose <em>Y</em>.");
-    }
-
-    #[test]
-    fn step_parts_split_outside_elements() {
-        let parts = para_html(
-            "Step 2: Split `a`. Outcome: **root** is small. Verify: `cargo test`.\n",
-            |h, p| h.step_parts(p, 6).join("|"),
-            false,
-        );
-        assert_eq!(parts, "Split <code>a</code>.|<strong>root</strong> is small.|<code>cargo test</code>.");
-        let parts = para_html("Do it. **Outcome:** done. *Verify*: run\n", |h, p| h.step_parts(p, 0).join("|"), false);
-        assert_eq!(parts, "Do it.|done.|run");
-        let parts =
-            para_html("Ship × 2 — §4 → done. Outcome: ✓ é. Verify: ok\n", |h, p| h.step_parts(p, 0).join("|"), false);
-        assert_eq!(parts, "Ship × 2 — §4 → done.|✓ é.|ok", "non-ASCII text never splits inside a character");
-        let parts = para_html("Keep [the outcome: x](http://a) link\n", |h, p| h.step_parts(p, 0).join("|"), false);
-        assert_eq!(parts, "Keep <a href=\"http://a\">the outcome: x</a> link||");
-    }
-
-    #[test]
-    fn relative_links_become_source_links() {
-        let out =
-            para_html("[a](../x/b.md#td-1) [c](https://e.com) [d](#top) ![i](img.png)\n", |h, p| h.inlines(p), false);
-        assert!(out.contains("href=\"planbook-src:x/b.md#td-1\""), "{out}");
-        assert!(out.contains("href=\"https://e.com\"") && out.contains("href=\"#top\""), "{out}");
-        assert!(out.contains("src=\"planbook-src:docs/img.png\""), "{out}");
-        let allowed = para_html("[a](b.md)\n", |h, p| h.inlines(p), true);
-        assert!(allowed.contains("planbook-src:docs/b.md"), "the sanitiser keeps source links: {allowed}");
-    }
-
-    #[test]
-    fn resolves_relative_links() {
-        let from = "docs/harness/exec-plans/active/009-gc.md";
-        assert_eq!(
-            resolve(from, "../completed/003-x.md").as_deref(),
-            Some("docs/harness/exec-plans/completed/003-x.md")
-        );
-        assert_eq!(
-            resolve(from, "../../TECH_DEBT_TRACKER.md#td-007").as_deref(),
-            Some("docs/harness/TECH_DEBT_TRACKER.md#td-007")
-        );
-        assert_eq!(resolve("AGENTS.md", "docs/harness/INDEX.md").as_deref(), Some("docs/harness/INDEX.md"));
-        assert_eq!(resolve("AGENTS.md", "/docs/a%20b.md").as_deref(), Some("docs/a b.md"));
-        assert_eq!(resolve("AGENTS.md", "../outside.md"), None);
-        assert_eq!(resolve(from, "https://example.com/x.md"), None);
-        assert_eq!(resolve(from, "mailto:a@b.c"), None);
-        assert_eq!(resolve(from, "#local"), None);
-    }
-
-    #[test]
-    fn code_is_highlighted_with_classes() {
-        let opts = HtmlOptions::new(false);
-        let file = opts.for_file("a.md");
-        let arena = Arena::new();
-        let root = parse(&arena, "```rust\nfn main() {}\n```\n");
-        let out = Html(Some(&file)).blocks(root.children());
-        assert!(out.contains("class=\"hl-"), "{out}");
-        assert!(!out.contains("style="), "no inline styles: {out}");
-        assert_eq!(Html(None).blocks(root.children()), "");
-    }
-}
+mod tests;

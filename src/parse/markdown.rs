@@ -4,7 +4,10 @@
 //! headings (front matter, H1, preamble, nested parts). Headings inside code fences are code, not
 //! headings, because comrak never parses them as headings.
 
+use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
+use crate::parse::nesting::{self, MAX_DEPTH};
+use crate::parse::refs::malformed_id;
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options};
 
@@ -29,23 +32,70 @@ pub(crate) fn options() -> Options<'static> {
 /// (`planbook-ref:EP-009`): the rewrite stage points them at the plan or debt item.
 pub const REF_SCHEME: &str = "planbook-ref:";
 
+/// What reading a file's Markdown found wrong, besides the convention.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    /// The first place where nesting was cut at `MAX_DEPTH`.
+    pub too_deep: Option<Span>,
+    /// `EP-`/`TD-` IDs whose number is too long (E034), with the text as written.
+    pub malformed: Vec<(Span, String)>,
+}
+
+impl Findings {
+    /// The findings as diagnostics for the file at `path`.
+    pub fn report(self, path: &str, diags: &mut Vec<Diagnostic>) {
+        if let Some(span) = self.too_deep {
+            diags.push(
+                Diagnostic::new(
+                    Code::TooDeep,
+                    path,
+                    Some(span),
+                    format!("this nests deeper than {MAX_DEPTH} levels (block quotes, lists, emphasis or links)"),
+                )
+                .label("nested too deep")
+                .help("what lies deeper is read as plain text; the rest of the file was read"),
+            );
+        }
+        for (span, id) in self.malformed {
+            diags.push(malformed_id(path, span, &id));
+        }
+    }
+}
+
 /// Parses `text` into `arena`, then marks references in the AST: backticked repository paths to
 /// Markdown files (`` `docs/harness/exec-plans/active/001-y.md` ``) become links around their code
 /// span, and `EP-NNN` / `TD-NNN` in text (never in code or inside a link) become `planbook-ref:`
 /// links. References are then links like any other, for the reference graph and for the site.
+/// Nesting deeper than `MAX_DEPTH` is flattened to text (see `parse_file` for the diagnostics).
 pub(crate) fn parse<'a>(arena: &'a Arena<'a>, text: &str) -> Node<'a> {
-    let root = comrak::parse_document(arena, text, &options());
-    link_code_paths(arena, root);
-    link_ids(arena, root);
+    parse_with_findings(arena, text).0
+}
+
+/// Like `parse`, reporting what reading the Markdown found (nesting cut, malformed IDs) for the
+/// file at `path` into `diags`.
+pub(crate) fn parse_file<'a>(arena: &'a Arena<'a>, text: &str, path: &str, diags: &mut Vec<Diagnostic>) -> Node<'a> {
+    let (root, findings) = parse_with_findings(arena, text);
+    findings.report(path, diags);
     root
 }
 
-fn new_node<'a>(arena: &'a Arena<'a>, value: NodeValue, pos: comrak::nodes::Sourcepos) -> Node<'a> {
+fn parse_with_findings<'a>(arena: &'a Arena<'a>, text: &str) -> (Node<'a>, Findings) {
+    let root = comrak::parse_document(arena, text, &options());
+    // First, so that every later walk (here and in the readers) is bounded in depth.
+    let too_deep = nesting::cut(arena, root);
+    link_code_paths(arena, root);
+    let malformed = link_ids(arena, root);
+    (root, Findings { too_deep, malformed })
+}
+
+/// A new node with `value` at `pos`.
+pub(crate) fn new_node<'a>(arena: &'a Arena<'a>, value: NodeValue, pos: comrak::nodes::Sourcepos) -> Node<'a> {
     arena
         .alloc(comrak::nodes::AstNode::new(std::cell::RefCell::new(comrak::nodes::Ast::new_with_sourcepos(value, pos))))
 }
 
-fn link_ids<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
+/// Marks `EP-NNN` / `TD-NNN` in text as links; returns the malformed ones (numbers too long).
+fn link_ids<'a>(arena: &'a Arena<'a>, root: Node<'a>) -> Vec<(Span, String)> {
     let texts: Vec<Node<'a>> = root
         .descendants()
         .filter(|n| match &n.data.borrow().value {
@@ -56,50 +106,60 @@ fn link_ids<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
             !n.ancestors().skip(1).any(|a| matches!(a.data.borrow().value, NodeValue::Link(_) | NodeValue::Image(_)))
         })
         .collect();
+    let mut malformed = Vec::new();
     for node in texts {
         let (text, pos) = {
             let ast = node.data.borrow();
             let NodeValue::Text(t) = &ast.value else { continue };
             (t.to_string(), ast.sourcepos)
         };
-        let mut ids: Vec<(usize, usize)> = Vec::new();
-        for prefix in ["EP", "TD"] {
-            for (_, at) in crate::model::ids::find_all(&text, prefix) {
-                let len =
-                    prefix.len() + 1 + text[at + prefix.len() + 1..].bytes().take_while(u8::is_ascii_digit).count();
-                ids.push((at, len));
-            }
-        }
-        if ids.is_empty() {
-            continue;
-        }
-        ids.sort();
         let at_col = |offset: usize| {
             let mut p = pos;
             p.start.column += offset;
             p.end = p.start;
             p
         };
+        let mut ids: Vec<(usize, usize)> = Vec::new();
+        for prefix in ["EP", "TD"] {
+            for m in crate::model::ids::scan(&text, prefix) {
+                match m.number {
+                    Some(_) => ids.push((m.at, m.len)),
+                    None => {
+                        let p = at_col(m.at).start;
+                        let span = Span { line: p.line as u32, col: p.column.max(1) as u32, len: m.len as u32 };
+                        malformed.push((span, text.get(m.at..m.at + m.len).unwrap_or_default().to_string()));
+                    }
+                }
+            }
+        }
+        if ids.is_empty() {
+            continue;
+        }
+        ids.sort();
+        // Offsets come from `scan` on this same text and IDs are ASCII: every cut below is on a
+        // character boundary; `get` keeps it so even if that changed.
+        let piece = |a: usize, b: usize| text.get(a..b).unwrap_or_default().to_string();
         let mut last = 0;
         for (at, len) in ids {
             if at > last {
-                node.insert_before(new_node(arena, NodeValue::Text(text[last..at].to_string().into()), at_col(last)));
+                node.insert_before(new_node(arena, NodeValue::Text(piece(last, at).into()), at_col(last)));
             }
-            let id = &text[at..at + len];
+            let id = piece(at, at + len);
             let url = format!("{REF_SCHEME}{id}");
             let mut span = at_col(at);
-            span.end.column += len - 1;
+            span.end.column += len.saturating_sub(1);
             let link =
                 new_node(arena, NodeValue::Link(Box::new(comrak::nodes::NodeLink { url, title: String::new() })), span);
-            link.append(new_node(arena, NodeValue::Text(id.to_string().into()), span));
+            link.append(new_node(arena, NodeValue::Text(id.into()), span));
             node.insert_before(link);
             last = at + len;
         }
         if last < text.len() {
-            node.insert_before(new_node(arena, NodeValue::Text(text[last..].to_string().into()), at_col(last)));
+            node.insert_before(new_node(arena, NodeValue::Text(piece(last, text.len()).into()), at_col(last)));
         }
         node.detach();
     }
+    malformed
 }
 
 fn link_code_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
@@ -188,10 +248,11 @@ pub(crate) fn own_text(item: Node<'_>) -> String {
 /// A string that collapses whitespace runs to one space as it is written (no leading or
 /// trailing space), so text is copied once.
 #[derive(Default)]
-struct Collapsed(String, bool);
+pub(crate) struct Collapsed(pub String, bool);
 
 impl Collapsed {
-    fn push(&mut self, s: &str) {
+    /// Appends `s`, collapsing whitespace.
+    pub fn push(&mut self, s: &str) {
         if s.is_ascii() {
             // Byte-level fast path for the common case.
             if s.starts_with(|c: char| c.is_ascii_whitespace()) {
@@ -226,7 +287,8 @@ impl Collapsed {
         self.0.push_str(word);
     }
 
-    fn space(&mut self) {
+    /// Separates what comes next by a space (unless nothing does).
+    pub fn space(&mut self) {
         self.1 = true;
     }
 }
@@ -305,6 +367,9 @@ impl<'a> Outline<'a> {
     /// Groups the top-level blocks of `root`.
     pub fn new(root: Node<'a>, line_count: u32) -> Outline<'a> {
         let mut outline = Outline { front_matter: None, h1: None, preamble: Vec::new(), parts: Vec::new() };
+        // The latest part of each heading level (1-6): a part's parent is the latest part of a
+        // lower level, found without searching every earlier part.
+        let mut latest: [Option<usize>; 7] = [None; 7];
         for node in root.children() {
             if let NodeValue::FrontMatter(fm) = &node.data.borrow().value {
                 outline.front_matter = Some((strip_fences(fm), lines_of(node).0 + 1));
@@ -315,7 +380,11 @@ impl<'a> Outline<'a> {
                     outline.h1 = Some((plain_text(node), span_of(node)));
                 }
                 Some(level) => {
-                    let parent = outline.parts.iter().rposition(|p| p.level < level);
+                    let lower = latest.get(..usize::from(level).min(latest.len())).unwrap_or_default();
+                    let parent = lower.iter().flatten().max().copied();
+                    if let Some(slot) = latest.get_mut(usize::from(level)) {
+                        *slot = Some(outline.parts.len());
+                    }
                     outline.parts.push(Part {
                         title: plain_text(node),
                         level,
@@ -332,10 +401,16 @@ impl<'a> Outline<'a> {
                 },
             }
         }
-        for i in 0..outline.parts.len() {
-            let level = outline.parts[i].level;
-            if let Some(next) = outline.parts[i + 1..].iter().find(|p| p.level <= level) {
-                outline.parts[i].end_line = next.span.line.saturating_sub(1);
+        // Each part ends before the next heading of its level or a higher one: walking backwards,
+        // the nearest such heading per level is known (six levels), so this is linear.
+        let mut next_at_or_above: [Option<u32>; 7] = [None; 7];
+        for part in outline.parts.iter_mut().rev() {
+            let level = usize::from(part.level).min(6);
+            if let Some(line) = next_at_or_above[level] {
+                part.end_line = line.saturating_sub(1);
+            }
+            for slot in next_at_or_above.iter_mut().skip(level) {
+                *slot = Some(part.span.line);
             }
         }
         outline
@@ -358,16 +433,17 @@ fn strip_fences(fm: &str) -> String {
     s
 }
 
-/// Every task item under `node` (lists nested in lists included), with its depth.
+/// Every task item under `node` (lists nested in lists included), with its depth. Recursive:
+/// `parse` cut the tree at `MAX_DEPTH` levels.
 pub(crate) fn task_items<'a>(node: Node<'a>, depth: u8, out: &mut Vec<(Node<'a>, u8)>) {
     for child in node.children() {
         let value = &child.data.borrow().value;
         match value {
             NodeValue::TaskItem(_) => {
                 out.push((child, depth));
-                task_items(child, depth + 1, out);
+                task_items(child, depth.saturating_add(1), out);
             }
-            NodeValue::Item(_) => task_items(child, depth + 1, out),
+            NodeValue::Item(_) => task_items(child, depth.saturating_add(1), out),
             NodeValue::List(_) | NodeValue::BlockQuote => task_items(child, depth, out),
             _ => {}
         }

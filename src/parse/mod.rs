@@ -12,8 +12,10 @@ pub(crate) mod doc;
 mod fields;
 mod html;
 pub(crate) mod markdown;
+mod nesting;
 mod plan;
 mod quality;
+mod raw_html;
 mod refs;
 mod retro;
 mod sections;
@@ -27,7 +29,7 @@ use rayon::prelude::*;
 
 use html::Html;
 pub use html::HtmlOptions;
-pub(crate) use html::escape_into;
+pub(crate) use html::{escape_into, xml_safe};
 pub use plan::file_number_of as file_number;
 
 /// One parsed file.
@@ -96,6 +98,12 @@ pub fn parse_one_source(source: &Source, html: Option<&HtmlOptions>) -> (Parsed,
 }
 
 fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
+    let (parsed, mut diags) = read_source(source, html);
+    html.report(&source.path, &mut diags);
+    (parsed, diags)
+}
+
+fn read_source(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
     let (path, text) = (source.path.as_str(), &*source.text);
     match &source.kind {
         SourceKind::Plan { folder } => {
@@ -111,24 +119,44 @@ fn parse_one(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
             let (tracker, diags) = debt::parse_debt(path, text, html);
             (Parsed::Debt(tracker), diags)
         }
-        SourceKind::QualityScore => (Parsed::Quality(quality::parse_quality(path, text, html)), Vec::new()),
-        SourceKind::HarnessDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Harness, text, html)), Vec::new()),
-        SourceKind::RootDoc => (Parsed::Doc(doc::parse_doc(path, DocKind::Root, text, html)), Vec::new()),
-        SourceKind::RepoMarkdown => (Parsed::Mentions(markdown_mentions(path, text)), Vec::new()),
-        SourceKind::RepoText => (Parsed::Mentions(refs::scan_text(path, text)), Vec::new()),
+        SourceKind::QualityScore => {
+            let (quality, diags) = quality::parse_quality(path, text, html);
+            (Parsed::Quality(quality), diags)
+        }
+        SourceKind::HarnessDoc => {
+            let (doc, diags) = doc::parse_doc(path, DocKind::Harness, text, html);
+            (Parsed::Doc(doc), diags)
+        }
+        SourceKind::RootDoc => {
+            let (doc, diags) = doc::parse_doc(path, DocKind::Root, text, html);
+            (Parsed::Doc(doc), diags)
+        }
+        SourceKind::RepoMarkdown => {
+            let mut diags = Vec::new();
+            (Parsed::Mentions(markdown_mentions(path, text, &mut diags)), diags)
+        }
+        SourceKind::RepoText => {
+            let mut diags = Vec::new();
+            (Parsed::Mentions(refs::scan_text(path, text, &mut diags)), diags)
+        }
     }
 }
 
-/// References in a Markdown file outside the harness, with the text of their lines.
-fn markdown_mentions(path: &str, text: &str) -> crate::model::FileMentions {
+/// References in a Markdown file outside the harness, with the text of their lines, sorted by
+/// position (backlinks look them up so).
+fn markdown_mentions(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> crate::model::FileMentions {
     let arena = comrak::Arena::new();
-    let root = markdown::parse(&arena, text);
+    let root = markdown::parse_file(&arena, text, path, diags);
     let mut found = Vec::new();
     refs::collect(root, path, &mut found);
+    found.sort_by_key(|r| r.span);
     let lines: Vec<&str> = text.lines().collect();
     let shown = found
         .iter()
-        .map(|r| lines.get(r.span.line as usize - 1).map_or_else(String::new, |l| l.trim().chars().take(160).collect()))
+        .map(|r| {
+            let line = r.span.line.checked_sub(1).and_then(|n| lines.get(n as usize));
+            line.map_or_else(String::new, |l| l.trim().chars().take(160).collect())
+        })
         .collect();
     crate::model::FileMentions { path: path.to_string(), refs: found, lines: shown }
 }

@@ -22,11 +22,11 @@ use comrak::Arena;
 /// Parses the plan at `path` (relative to the root) in state folder `folder`.
 pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -> (Plan, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let root = markdown::parse(&arena, text);
-    let line_count = text.lines().count() as u32;
+    let mut diags = Vec::new();
+    let root = markdown::parse_file(&arena, text, path, &mut diags);
+    let line_count = u32::try_from(text.lines().count()).unwrap_or(u32::MAX);
     let outline = Outline::new(root, line_count);
     let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".md").trim_end_matches(".MD").to_string();
-    let mut diags = Vec::new();
 
     let (fields, intro, has_front_matter) = read_fields(path, text, &outline, &mut diags);
     let find = |keys: &[&str]| fields.iter().find(|f| keys.contains(&normalize_key(&f.key).as_str()));
@@ -96,9 +96,10 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         date_of(&["completed", "closed", "finished", "completed at", "completed on", "end date", "done"]);
     let last_reviewed = date_of(&["last reviewed", "updated", "last updated", "reviewed"]);
     if created.is_none()
-        && let Some((Ok(d), _)) = date::prefix(&stem)
+        && let Some((Ok(d), len)) = date::prefix(&stem)
     {
-        created = Some(DateField { date: Some(d), raw: stem[..10].to_string(), span: Span::line(1) });
+        let raw = stem.get(..len).unwrap_or_default().to_string();
+        created = Some(DateField { date: Some(d), raw, span: Span::line(1) });
     }
     if completed.is_none()
         && status.kind == StatusKind::Completed
@@ -144,6 +145,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         let last_line = first_line + yaml_text.lines().count() as u32;
         let front: Vec<Field> = fields.iter().filter(|f| f.span.line < last_line).cloned().collect();
         crate::parse::refs::from_fields(&front, &mut plan.refs);
+        crate::parse::refs::malformed_in_fields(path, &front, &mut diags);
     }
     plan.refs.sort_by(|a, b| (a.span, &a.target).cmp(&(b.span, &b.target)));
     plan.refs.dedup_by(|a, b| a.span == b.span && a.target == b.target);
@@ -170,22 +172,12 @@ fn read_fields<'a>(
                         FrontValue::List(items) => items.join(", "),
                         FrontValue::Nested => continue,
                     };
-                    let span = Span { line: first_line + e.line - 1, col: e.column, len: value.len() as u32 };
-                    fields.push(Field { key: e.key, value, span });
+                    let line = first_line.saturating_add(e.line).saturating_sub(1);
+                    let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
+                    fields.push(Field { key: e.key, value, span: Span { line, col: e.column, len } });
                 }
             }
-            Err(e) => {
-                let span = Span { line: first_line + e.line.unwrap_or(1) - 1, col: e.column.unwrap_or(1), len: 0 };
-                diags.push(
-                    Diagnostic::new(
-                        Code::InvalidFrontMatter,
-                        path,
-                        Some(span),
-                        format!("invalid front matter: {}", e.message),
-                    )
-                    .help("front matter is YAML between `---` lines; the plan was read without it"),
-                );
-            }
+            Err(e) => diags.push(front_matter_error(path, yaml_text, *first_line, e)),
         }
     }
     let header_blocks = outline.preamble.iter().copied().chain(
@@ -202,21 +194,66 @@ fn read_fields<'a>(
     );
     let lines: Vec<&str> = text.split('\n').collect();
     let mut intro = Vec::new();
-    for block in header_blocks {
+    for (i, block) in header_blocks.enumerate() {
         let before = fields.len();
         for line_no in header_lines(block) {
-            let Some(line) = lines.get(line_no as usize - 1) else { continue };
+            let Some(line) = line_no.checked_sub(1).and_then(|n| lines.get(n as usize)) else { continue };
             if let Some(f) = fields::parse_line(line) {
-                let span = Span { line: line_no, col: f.value_col, len: f.value.len() as u32 };
+                let span = Span { line: line_no, col: f.value_col, len: u32::try_from(f.value.len()).unwrap_or(0) };
                 fields.push(Field { key: f.key, value: f.value, span });
             }
         }
-        let in_preamble = outline.preamble.iter().any(|b| std::ptr::eq(*b, block));
+        // The preamble's blocks come first in `header_blocks`.
+        let in_preamble = i < outline.preamble.len();
         if fields.len() == before && in_preamble {
             intro.push(block);
         }
     }
     (fields, intro, outline.front_matter.is_some())
+}
+
+/// The diagnostic for front matter that was not read. serde_yaml counts columns in characters;
+/// spans count bytes.
+fn front_matter_error(path: &str, yaml_text: &str, first_line: u32, e: yaml::FrontMatterError) -> Diagnostic {
+    let help = "front matter is YAML between `---` lines; the plan was read without it";
+    match e {
+        yaml::FrontMatterError::Invalid(e) => {
+            // serde_yaml reports an unclosed `[` or quote at the end of the text, past its last
+            // line: point at the last line of the front matter, not at the closing fence.
+            let last = u32::try_from(yaml_text.lines().count()).unwrap_or(u32::MAX).max(1);
+            let (line_in, column) = match e.line.unwrap_or(1).max(1) {
+                l if l > last => (last, u32::MAX),
+                l => (l, e.column.unwrap_or(1)),
+            };
+            let line_text = yaml_text.split('\n').nth(line_in as usize - 1).unwrap_or_default();
+            let col = byte_column(line_text, column);
+            let span = Span { line: first_line.saturating_add(line_in).saturating_sub(1), col, len: 0 };
+            Diagnostic::new(Code::InvalidFrontMatter, path, Some(span), format!("invalid front matter: {}", e.message))
+                .help(help)
+        }
+        yaml::FrontMatterError::TooLarge { size } => Diagnostic::new(
+            Code::TooDeep,
+            path,
+            Some(Span::line(first_line)),
+            format!("front matter is {size} bytes, more than the {} planbook reads", yaml::MAX_FRONT_MATTER),
+        )
+        .help(help),
+        yaml::FrontMatterError::TooDeep { line } => Diagnostic::new(
+            Code::TooDeep,
+            path,
+            Some(Span::line(first_line.saturating_add(line).saturating_sub(1))),
+            format!("front matter nests deeper than {} levels", yaml::MAX_FRONT_MATTER_DEPTH),
+        )
+        .label("nested too deep")
+        .help(help),
+    }
+}
+
+/// The 1-based byte column of 1-based character column `chars` in `line` (past the end: the end).
+fn byte_column(line: &str, chars: u32) -> u32 {
+    let skip = chars.saturating_sub(1) as usize;
+    let at = line.char_indices().nth(skip).map_or(line.len(), |(i, _)| i);
+    u32::try_from(at + 1).unwrap_or(u32::MAX)
 }
 
 /// The lines of a paragraph, list or quote that can hold `Key: value` fields.
@@ -262,7 +299,7 @@ pub(crate) fn file_number(stem: &str) -> (Option<PlanNumber>, usize) {
     if digits == 0 || digits > 6 || !matches!(follows, None | Some(b'-' | b'_')) {
         return (None, 0);
     }
-    (stem[..digits].parse().ok().map(PlanNumber), digits)
+    (stem.get(..digits).and_then(|d| d.parse().ok()).map(PlanNumber), digits)
 }
 
 /// The plan number a file stem carries (`004-x` → 4; date-named and unnumbered stems: none).
@@ -283,18 +320,23 @@ fn number_from_id(id: &str) -> Option<PlanNumber> {
 fn split_ep_prefix(h1: &str) -> (Option<PlanNumber>, Option<String>) {
     match crate::model::ids::parse_prefixed(h1.trim(), "EP") {
         Some((n, len)) => {
-            let rest = h1.trim()[len..].trim_start_matches([':', '—', '–', '-', '.', ' ']);
+            let rest = h1.trim().get(len..).unwrap_or_default().trim_start_matches([':', '—', '–', '-', '.', ' ']);
             (Some(PlanNumber(n)), Some(rest.to_string()))
         }
         None => (None, Some(h1.trim().to_string())),
     }
 }
 
+/// `Exec Plan: Title` → `Title`. The prefixes are ASCII; the title may be any script, so it is
+/// cut only where `get` finds a character boundary.
 fn strip_title_boilerplate(title: &str) -> String {
     let t = title.trim();
     for prefix in ["Execution Plan:", "Exec Plan:", "ExecPlan:", "Plan:"] {
-        if t.len() > prefix.len() && t[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            return t[prefix.len()..].trim().to_string();
+        if let Some((head, rest)) = t.split_at_checked(prefix.len())
+            && head.eq_ignore_ascii_case(prefix)
+            && !rest.is_empty()
+        {
+            return rest.trim().to_string();
         }
     }
     t.to_string()
@@ -303,9 +345,10 @@ fn strip_title_boilerplate(title: &str) -> String {
 /// `2026-03-12-phase-2-delivery` → "Phase 2 delivery"; `001-tui-split` → "Tui split".
 fn humanize(stem: &str) -> String {
     let (_, width) = file_number(stem);
-    let rest = stem[width..].trim_start_matches(['-', '_']);
+    // `width` counts ASCII digits and `len` a date's bytes: both are boundaries of what they measure.
+    let rest = stem.get(width..).unwrap_or(stem).trim_start_matches(['-', '_']);
     let rest = match date::prefix(rest) {
-        Some((Ok(_), len)) => rest[len..].trim_start_matches(['-', '_']),
+        Some((Ok(_), len)) => rest.get(len..).unwrap_or(rest).trim_start_matches(['-', '_']),
         _ => rest,
     };
     let words = rest.replace(['-', '_'], " ");

@@ -2,6 +2,7 @@
 //! grade column is a domain. Rubric tables (whose first column is the grade itself) and summary
 //! sections are not domains; summary rows are kept apart.
 
+use crate::diag::Diagnostic;
 use crate::model::{DebtId, Grade, GradeRow, NamedValue, QualityDomain, QualityScore};
 use crate::parse::fields::{self, normalize_key};
 use crate::parse::html::Html;
@@ -9,13 +10,13 @@ use crate::parse::markdown::{self, Node, Outline, lines_of, normalize_title, pla
 use crate::slug;
 use comrak::Arena;
 use comrak::nodes::NodeValue;
-use std::collections::HashSet;
 
 /// Parses the quality score at `path`.
-pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualityScore {
+pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> (QualityScore, Vec<Diagnostic>) {
     let arena = Arena::new();
-    let root = markdown::parse(&arena, text);
-    let outline = Outline::new(root, text.lines().count() as u32);
+    let mut diags = Vec::new();
+    let root = markdown::parse_file(&arena, text, path, &mut diags);
+    let outline = Outline::new(root, u32::try_from(text.lines().count()).unwrap_or(u32::MAX));
     let lines: Vec<&str> = text.split('\n').collect();
     let mut score = QualityScore {
         path: path.to_string(),
@@ -24,7 +25,7 @@ pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualitySc
         summary: Vec::new(),
         html: String::new(),
     };
-    let mut anchors = HashSet::new();
+    let mut anchors = slug::Taken::default();
     for part in &outline.parts {
         let mut grade = None;
         let mut field_list = Vec::new();
@@ -81,13 +82,13 @@ pub(crate) fn parse_quality(path: &str, text: &str, html: Html<'_>) -> QualitySc
         });
     }
     score.html = crate::parse::doc::body_html(root, html);
-    score
+    (score, diags)
 }
 
 fn block_fields(block: Node<'_>, lines: &[&str]) -> Vec<(String, String)> {
     let (a, b) = lines_of(block);
     (a..=b)
-        .filter_map(|n| lines.get(n as usize - 1).and_then(|l| fields::parse_line(l)))
+        .filter_map(|n| n.checked_sub(1).and_then(|n| lines.get(n as usize)).and_then(|l| fields::parse_line(l)))
         .map(|f| (f.key, f.value))
         .collect()
 }
@@ -126,7 +127,7 @@ mod tests {
 
     #[test]
     fn domains_with_overall_grades_and_dimension_tables() {
-        let q = parse_quality(
+        let (q, _) = parse_quality(
             "QUALITY_SCORE.md",
             "# Quality Score\n\n## Scoring Method\n\n| Grade | Criteria |\n|---|---|\n| A | great |\n\n## LLM System\n\n**Scope**: `llm/`\n**Related debt**: TD-010 (resolved)\n\n| Dimension | Grade | Notes |\n|---|---|---|\n| Tests | B | ok |\n| Errors | A | fine |\n\n**Overall: B+**\n\n## Summary Table\n\n| Domain | Overall |\n|---|---|\n| LLM System | B+ |\n",
             Html(None),
@@ -144,7 +145,7 @@ mod tests {
 
     #[test]
     fn module_tables_and_numeric_scales() {
-        let q = parse_quality(
+        let (q, _) = parse_quality(
             "docs/QUALITY_SCORE.md",
             "# Q\n\n## Module Grades\n\n### Core\n\n| Module | File | Grade | Tests |\n|---|---|---|---|\n| ICE | `ice.c` | **A** | 24 |\n\n## Perf\n\nScore: 7/10\n",
             Html(None),

@@ -6,7 +6,8 @@
 //! language): `EP-NNN` / `TD-NNN` anywhere on a line, with the line kept for context. The text
 //! right before a reference names its relation ("resolves TD-004").
 
-use crate::model::ids::find_all;
+use crate::diag::{Code, Diagnostic};
+use crate::model::ids::{find_all, scan};
 use crate::model::{DebtId, FileMentions, PlanNumber, RefTarget, Reference, Relation, Span};
 use crate::parse::html::resolve;
 use crate::parse::markdown::{Node, plain_text};
@@ -17,7 +18,7 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
     let (span, kind) = {
         let ast = node.data.borrow();
         let pos = ast.sourcepos;
-        let span = Span { line: pos.start.line as u32, col: pos.start.column as u32, len: 0 };
+        let span = Span { line: to_u32(pos.start.line), col: to_u32(pos.start.column), len: 0 };
         let kind = match &ast.value {
             NodeValue::Text(t) => Kind::Text(t.to_string()),
             NodeValue::Link(l) => Kind::Link(l.url.clone()),
@@ -31,22 +32,30 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
     };
     match kind {
         Kind::Text(text) => {
+            // The text before the node is the same for every reference in it: read it once.
+            let mut before_node: Option<String> = None;
             for (prefix, make) in [("EP", plan as fn(u32) -> RefTarget), ("TD", debt)] {
                 for (n, at) in find_all(&text, prefix) {
-                    let before = format!("{}{}", preceding(node), &text[..at]);
-                    let len =
-                        text[at..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len() - at);
+                    // `at` comes from `find_all` on this text: a character boundary.
+                    let head = text.get(..at).unwrap_or_default();
+                    let relation = if head.trim_end().chars().nth(32).is_some() {
+                        Relation::before(head)
+                    } else {
+                        let node_text = before_node.get_or_insert_with(|| preceding(node));
+                        Relation::before(&format!("{node_text}{head}"))
+                    };
+                    let len = id_len(text.get(at..).unwrap_or_default());
                     out.push(Reference {
                         target: make(n),
-                        relation: Relation::before(&before),
-                        span: Span { line: span.line, col: span.col + at as u32, len: len as u32 },
+                        relation,
+                        span: Span { line: span.line, col: span.col.saturating_add(to_u32(at)), len: to_u32(len) },
                     });
                 }
             }
         }
         Kind::Link(url) if url.starts_with(crate::parse::markdown::REF_SCHEME) => {
             // `EP-NNN` / `TD-NNN` the parser marked as a link.
-            let id = &url[crate::parse::markdown::REF_SCHEME.len()..];
+            let id = url.strip_prefix(crate::parse::markdown::REF_SCHEME).unwrap_or_default();
             let target = match (crate::model::PlanNumber::parse(id), DebtId::parse(id)) {
                 (Some(n), _) => Some(RefTarget::Plan(n)),
                 (_, Some(d)) => Some(RefTarget::Debt(d)),
@@ -54,7 +63,7 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
             };
             if let Some(target) = target {
                 let relation = Relation::before(&preceding(node));
-                out.push(Reference { target, relation, span: Span { len: id.len() as u32, ..span } });
+                out.push(Reference { target, relation, span: Span { len: to_u32(id.len()), ..span } });
             }
         }
         Kind::Link(url) => {
@@ -148,28 +157,80 @@ pub(crate) fn from_fields(fields: &[crate::model::Field], out: &mut Vec<Referenc
     }
 }
 
-/// References in a plain text file: `EP-NNN` / `TD-NNN` anywhere, with their lines.
-pub(crate) fn scan_text(path: &str, text: &str) -> FileMentions {
+/// E034 for an `EP-`/`TD-` ID at `span` whose number is too long to name anything.
+pub(crate) fn malformed_id(path: &str, span: Span, written: &str) -> Diagnostic {
+    let shown: String = written.chars().take(16).collect();
+    let ellipsis = if shown.len() < written.len() { "…" } else { "" };
+    Diagnostic::new(
+        Code::MalformedId,
+        path,
+        Some(span),
+        format!(
+            "`{shown}{ellipsis}` has {} digits: plan and debt numbers have at most {}",
+            written.len().saturating_sub(3),
+            crate::model::ids::MAX_DIGITS
+        ),
+    )
+    .label("not a plan or debt item")
+    .help("write the number with at most six digits (`EP-042`), or put the text in backticks")
+}
+
+/// E034 for every `EP-`/`TD-` with an overlong number in front matter relation keys.
+pub(crate) fn malformed_in_fields(path: &str, fields: &[crate::model::Field], diags: &mut Vec<Diagnostic>) {
+    for f in fields.iter().filter(|f| Relation::from_key(&f.key).is_some()) {
+        let upper = f.value.to_ascii_uppercase();
+        for prefix in ["EP", "TD"] {
+            for m in scan(&upper, prefix).into_iter().filter(|m| m.number.is_none()) {
+                let written = upper.get(m.at..m.at + m.len).unwrap_or_default();
+                diags.push(malformed_id(path, f.span, written));
+            }
+        }
+    }
+}
+
+/// References in a plain text file: `EP-NNN` / `TD-NNN` anywhere, with their lines, in file
+/// order; IDs whose number is too long are reported into `diags` (E034).
+pub(crate) fn scan_text(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> FileMentions {
     let mut mentions = FileMentions { path: path.to_string(), refs: Vec::new(), lines: Vec::new() };
     for (i, line) in text.lines().enumerate() {
         if !(line.contains("EP-") || line.contains("TD-")) {
             continue;
         }
+        let line_no = to_u32(i + 1);
+        let mut found: Vec<(usize, RefTarget, usize)> = Vec::new();
         for (prefix, make) in [("EP", plan as fn(u32) -> RefTarget), ("TD", debt)] {
-            for (n, at) in find_all(line, prefix) {
-                let len =
-                    line[at..].find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(line.len() - at);
-                mentions.refs.push(Reference {
-                    target: make(n),
-                    relation: Relation::before(&line[..at]),
-                    span: Span { line: i as u32 + 1, col: at as u32 + 1, len: len as u32 },
-                });
-                let shown: String = line.trim().chars().take(160).collect();
-                mentions.lines.push(shown);
+            for m in scan(line, prefix) {
+                let span = Span { line: line_no, col: to_u32(m.at + 1), len: to_u32(m.len) };
+                match m.number {
+                    Some(n) => found.push((m.at, make(n), id_len(line.get(m.at..).unwrap_or_default()))),
+                    None => diags.push(malformed_id(path, span, line.get(m.at..m.at + m.len).unwrap_or_default())),
+                }
             }
+        }
+        // In line order, so references are sorted by position (backlinks look them up so).
+        found.sort_by_key(|f| f.0);
+        let shown: String = line.trim().chars().take(160).collect();
+        for (at, target, len) in found {
+            mentions.refs.push(Reference {
+                target,
+                relation: Relation::before(line.get(..at).unwrap_or_default()),
+                span: Span { line: line_no, col: to_u32(at + 1), len: to_u32(len) },
+            });
+            mentions.lines.push(shown.clone());
         }
     }
     mentions
+}
+
+/// The length of the reference at the start of `text`: up to the first character that is not
+/// alphanumeric or `-` (`EP-012` in `EP-012:`).
+fn id_len(text: &str) -> usize {
+    text.find(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).unwrap_or(text.len())
+}
+
+/// Positions are `u32` in the model; a file over 4 GiB is refused long before.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
@@ -223,13 +284,58 @@ mod tests {
 
     #[test]
     fn scans_source_comments_in_any_language() {
+        let mut diags = Vec::new();
         let m = scan_text(
             "src/a.rs",
             "fn a() {}\n// See EP-012 for why\n# TODO(EP-3): x\n/* resolves TD-004 */ let STEP-1 = 0;\n",
+            &mut diags,
         );
+        assert!(diags.is_empty());
         let got: Vec<_> = m.refs.iter().map(|r| (r.target.clone(), r.span.line, r.span.col)).collect();
         assert_eq!(got, [(plan(12), 2, 8), (plan(3), 3, 8), (debt(4), 4, 13)]);
         assert_eq!(m.refs[2].relation, Some(Relation::Resolves));
         assert_eq!(m.lines[0], "// See EP-012 for why");
+    }
+
+    #[test]
+    fn overlong_ids_are_reported_not_linked() {
+        let long = format!("EP-{}", "1".repeat(50));
+        let mut diags = Vec::new();
+        let m = scan_text("src/a.rs", &format!("// é {long} and TD-{} but EP-2\n", "9".repeat(40)), &mut diags);
+        assert_eq!(m.refs.iter().map(|r| r.target.clone()).collect::<Vec<_>>(), [plan(2)]);
+        let got: Vec<_> = diags.iter().map(|d| (d.code, d.span.map(|s| (s.line, s.col, s.len)))).collect();
+        assert_eq!(
+            got,
+            [(crate::diag::Code::MalformedId, Some((1, 7, 53))), (crate::diag::Code::MalformedId, Some((1, 65, 43)))]
+        );
+        let arena = Arena::new();
+        let mut diags = Vec::new();
+        let root =
+            crate::parse::markdown::parse_file(&arena, &format!("# T\n\nSee {long}, `{long}`.\n"), "p.md", &mut diags);
+        let mut out = Vec::new();
+        collect(root, "p.md", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(diags.len(), 1, "reported once, not in code: {diags:?}");
+        assert_eq!(
+            (diags[0].code, diags[0].span.map(|s| (s.line, s.col))),
+            (crate::diag::Code::MalformedId, Some((3, 5)))
+        );
+        let fields =
+            [crate::model::Field { key: "depends-on".into(), value: format!("ep-2, {long}"), span: Span::line(2) }];
+        let mut diags = Vec::new();
+        malformed_in_fields("p.md", &fields, &mut diags);
+        assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn many_references_on_one_line_take_linear_time() {
+        let line = format!("{}{}\n", "x ".repeat(50_000), "resolves EP-1 ".repeat(20_000));
+        let start = std::time::Instant::now();
+        let m = scan_text("src/a.rs", &line, &mut Vec::new());
+        assert_eq!(m.refs.len(), 20_000);
+        assert_eq!(m.refs[19_999].relation, Some(Relation::Resolves));
+        let got = refs(&format!("[{}](x.md)\n", "resolves EP-1 ".repeat(10_000)));
+        assert_eq!(got.len(), 10_001);
+        assert!(start.elapsed() < std::time::Duration::from_secs(3), "{:?}", start.elapsed());
     }
 }

@@ -37,7 +37,7 @@ fn has_task_items(node: Node<'_>) -> bool {
 fn prefix_chars(text: &str) -> usize {
     let (_, after_box) = strip_checkbox(text);
     let (_, body) = step_number_prefix(after_box);
-    nonspace(text) - nonspace(body)
+    nonspace(text).saturating_sub(nonspace(body))
 }
 
 /// `N` when `title` reads `Step N...` (optionally after a checkbox).
@@ -46,7 +46,8 @@ pub(crate) fn heading_step_number(title: &str) -> Option<u32> {
     if !t.get(..5)?.eq_ignore_ascii_case("step ") {
         return None;
     }
-    let digits: String = t[5..].chars().take_while(char::is_ascii_digit).collect();
+    // Too many digits for a `u32` is not a step number (no overflow: `parse` says so).
+    let digits: String = t.get(5..)?.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
 }
 
@@ -64,20 +65,23 @@ pub(crate) fn from_heading(title: &str, span: Span, heading: Option<Node<'_>>, h
 /// Merges heading steps that share a number: the later mention updates the state when it is
 /// further along (a "Progress" section marking Step 2 complete).
 pub(crate) fn merge_heading_steps(steps: &mut Vec<Step>) {
-    let mut i = 0;
-    while i < steps.len() {
-        let (source, number) = (steps[i].source, steps[i].number);
-        if let (StepSource::Heading, Some(n)) = (source, number)
-            && let Some(first) = steps[..i].iter().position(|s| s.source == StepSource::Heading && s.number == Some(n))
-        {
-            let later = steps.remove(i);
-            if rank(later.marker) > rank(steps[first].marker) {
-                steps[first].marker = later.marker;
+    // The first heading step of each number, by index into `kept`: one pass, not one search per
+    // step (a plan of thousands of `### Step 1` headings stays linear).
+    let mut first_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<Step> = Vec::with_capacity(steps.len());
+    for step in steps.drain(..) {
+        if let (StepSource::Heading, Some(n)) = (step.source, step.number) {
+            if let Some(&first) = first_of.get(&n) {
+                if rank(step.marker) > rank(kept[first].marker) {
+                    kept[first].marker = step.marker;
+                }
+                continue;
             }
-            continue;
+            first_of.insert(n, kept.len());
         }
-        i += 1;
+        kept.push(step);
     }
+    *steps = kept;
 }
 
 fn rank(m: StepMarker) -> u8 {
@@ -91,9 +95,11 @@ fn rank(m: StepMarker) -> u8 {
 fn strip_checkbox(title: &str) -> (Option<StepMarker>, &str) {
     let t = title.trim_start();
     let b = t.as_bytes();
+    // `[`, `]` and the byte between are ASCII (a wider character would put a continuation byte
+    // at `b[2]`), so 1 and 3 are character boundaries.
     if b.len() >= 3 && b[0] == b'[' && b[2] == b']' {
-        let c = t[1..].chars().next();
-        return (Some(StepMarker::from_symbol(c)), t[3..].trim_start());
+        let c = t.get(1..).and_then(|r| r.chars().next());
+        return (Some(StepMarker::from_symbol(c)), t.get(3..).unwrap_or_default().trim_start());
     }
     (None, t)
 }
@@ -158,15 +164,16 @@ fn build(marker: StepMarker, text: String, depth: u8, source: StepSource, span: 
 
 /// `Step 3: do x` → (3, "do x").
 fn step_number_prefix(text: &str) -> (Option<u32>, &str) {
-    let Some(after) = text.get(..5).filter(|p| p.eq_ignore_ascii_case("step ")).map(|_| &text[5..]) else {
+    let Some(after) = text.get(..5).filter(|p| p.eq_ignore_ascii_case("step ")).and_then(|_| text.get(5..)) else {
         return (None, text);
     };
     let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let (Some(number), Some(rest)) = (after.get(..digits), after.get(digits..)) else { return (None, text) };
     if digits == 0 {
         return (None, text);
     }
-    let n = after[..digits].parse().ok();
-    let rest = after[digits..].trim_start_matches([':', '.', ')', ' ', '—', '–', '-']).trim_start();
+    let n = number.parse().ok();
+    let rest = rest.trim_start_matches([':', '.', ')', ' ', '—', '–', '-']).trim_start();
     (n, rest)
 }
 
@@ -176,11 +183,12 @@ fn split_pattern(text: &str) -> (String, Option<String>, Option<String>) {
     let outcome_at = find_label(&lower, "outcome:");
     let verify_at = find_label(&lower, "verify:");
     let end_of_title = [outcome_at, verify_at].into_iter().flatten().min().unwrap_or(text.len());
-    let title = text[..end_of_title].trim().to_string();
+    // Offsets come from the ASCII-lower-cased copy, which has the same byte offsets.
+    let title = text.get(..end_of_title).unwrap_or(text).trim().to_string();
     let part = |start: Option<usize>, label: usize, other: Option<usize>| {
         start.map(|s| {
             let end = other.filter(|&o| o > s).unwrap_or(text.len());
-            text[s + label..end].trim().to_string()
+            text.get(s + label..end).unwrap_or_default().trim().to_string()
         })
     };
     let outcome = part(outcome_at, "outcome:".len(), verify_at);
@@ -196,15 +204,15 @@ fn find_label(lower: &str, label: &str) -> Option<usize> {
 /// Why a step is blocked: the last parenthesised part, or what follows "blocked"/"waiting".
 pub(crate) fn blocked_reason(title: &str) -> Option<String> {
     let t = title.trim().trim_end_matches('.');
-    if t.ends_with(')')
-        && let Some(open) = t.rfind('(')
+    if let Some(body) = t.strip_suffix(')')
+        && let Some((_, inner)) = body.rsplit_once('(')
+        && !inner.trim().is_empty()
     {
-        let inner = t[open + 1..t.len() - 1].trim();
-        if !inner.is_empty() {
-            return Some(inner.to_string());
-        }
+        return Some(inner.trim().to_string());
     }
-    let lower = t.to_lowercase();
+    // ASCII lower-casing keeps byte offsets (`to_lowercase` does not: `İ` grows), and the keys
+    // are ASCII.
+    let lower = t.to_ascii_lowercase();
     for key in [
         "blocked by",
         "blocked on",
@@ -217,7 +225,7 @@ pub(crate) fn blocked_reason(title: &str) -> Option<String> {
         "until",
     ] {
         if let Some(at) = lower.find(key) {
-            let reason = t[at..].trim();
+            let reason = t.get(at..).unwrap_or_default().trim();
             if reason.len() > key.len() {
                 return Some(reason.to_string());
             }

@@ -3,6 +3,8 @@
 use crate::link::{Graph, NodeId, SiteIndex};
 use crate::model::Harness;
 use serde::Serialize;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 /// A link to something that refers (or is referred to), with the relation the text states.
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -86,29 +88,37 @@ pub fn node_link(h: &Harness, idx: &SiteIndex, node: NodeId) -> Option<RefLink> 
 /// Everything that refers to `node`.
 pub fn referenced_by(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId, repo_url: Option<&str>) -> Backlinks {
     let mut b = Backlinks::default();
+    // Entries already listed, so a node referenced thousands of times is listed in linear time.
+    let mut code_seen: HashSet<(usize, u32)> = HashSet::new();
+    let mut listed: HashMap<(u8, String), usize> = HashMap::new();
     for e in graph.refs_to(node) {
         if let NodeId::File(f) = e.from {
             let m = &h.mentions[f];
-            let text =
-                m.refs.iter().position(|r| r.span == e.span).and_then(|k| m.lines.get(k)).cloned().unwrap_or_default();
-            let url = repo_url.map(|r| format!("{}/blob/HEAD/{}#L{}", r.trim_end_matches('/'), m.path, e.span.line));
-            if !b.code.iter().any(|c| c.path == m.path && c.line == e.span.line) {
-                b.code.push(CodeRef { path: m.path.clone(), line: e.span.line, url, text });
+            if !code_seen.insert((f, e.span.line)) {
+                continue;
             }
+            // A file's references are sorted by position (parse sorts them).
+            let k = m.refs.partition_point(|r| r.span < e.span);
+            let text = m.refs.get(k).filter(|r| r.span == e.span).and_then(|_| m.lines.get(k)).cloned();
+            let url = repo_url.map(|r| format!("{}/blob/HEAD/{}#L{}", r.trim_end_matches('/'), m.path, e.span.line));
+            b.code.push(CodeRef { path: m.path.clone(), line: e.span.line, url, text: text.unwrap_or_default() });
             continue;
         }
         let Some(mut link) = node_link(h, idx, e.from) else { continue };
         link.relation = e.relation.map(|r| r.label());
-        let list = match e.from {
-            NodeId::Plan(_) => &mut b.plans,
-            NodeId::Debt(_) => &mut b.debt,
-            NodeId::Quality(_) => &mut b.quality,
-            _ => &mut b.docs,
+        let (list, kind) = match e.from {
+            NodeId::Plan(_) => (&mut b.plans, 0),
+            NodeId::Debt(_) => (&mut b.debt, 1),
+            NodeId::Quality(_) => (&mut b.quality, 2),
+            _ => (&mut b.docs, 3),
         };
-        match list.iter_mut().find(|l| l.url == link.url) {
+        match listed.entry((kind, link.url.clone())) {
             // One entry per referrer; keep the relation when any mention states one.
-            Some(existing) => existing.relation = existing.relation.or(link.relation),
-            None => list.push(link),
+            Entry::Occupied(i) => list[*i.get()].relation = list[*i.get()].relation.or(link.relation),
+            Entry::Vacant(slot) => {
+                slot.insert(list.len());
+                list.push(link);
+            }
         }
     }
     b.count = b.plans.len() + b.debt.len() + b.quality.len() + b.docs.len() + b.code.len();
@@ -118,6 +128,7 @@ pub fn referenced_by(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId, 
 /// The relations `node` states about plans and debt items ("resolves TD-004"), one per target.
 pub fn relations(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId) -> Vec<RefLink> {
     let mut out: Vec<RefLink> = Vec::new();
+    let mut seen: HashSet<(String, &'static str)> = HashSet::new();
     for e in graph.refs_from(node) {
         let Some(relation) = e.relation else { continue };
         if !matches!(e.to, NodeId::Plan(_) | NodeId::Debt(_)) {
@@ -125,7 +136,7 @@ pub fn relations(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId) -> V
         }
         let Some(mut link) = node_link(h, idx, e.to) else { continue };
         link.relation = Some(relation.label());
-        if !out.iter().any(|l| l.url == link.url && l.relation == link.relation) {
+        if seen.insert((link.url.clone(), relation.label())) {
             out.push(link);
         }
     }
@@ -136,6 +147,7 @@ pub fn relations(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId) -> V
 pub fn plans_of_debt(h: &Harness, idx: &SiteIndex, graph: &Graph, item: usize) -> Vec<RefLink> {
     let node = NodeId::Debt(item);
     let mut out: Vec<RefLink> = Vec::new();
+    let mut listed: HashMap<String, usize> = HashMap::new();
     let edges =
         graph.refs_from(node).map(|e| (e.to, e.relation)).chain(graph.refs_to(node).map(|e| (e.from, e.relation)));
     for (other, relation) in edges {
@@ -144,9 +156,12 @@ pub fn plans_of_debt(h: &Harness, idx: &SiteIndex, graph: &Graph, item: usize) -
         }
         let Some(mut link) = node_link(h, idx, other) else { continue };
         link.relation = relation.map(|r| r.label());
-        match out.iter_mut().find(|l| l.url == link.url) {
-            Some(existing) => existing.relation = existing.relation.or(link.relation),
-            None => out.push(link),
+        match listed.entry(link.url.clone()) {
+            Entry::Occupied(i) => out[*i.get()].relation = out[*i.get()].relation.or(link.relation),
+            Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                out.push(link);
+            }
         }
     }
     out.sort_by(|a, b| a.label.cmp(&b.label));

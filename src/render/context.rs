@@ -436,7 +436,7 @@ pub fn plan_view(
         Link { url: index.plan_urls[j].clone(), label: p.label(), title: p.title.clone() }
     };
     let mut seen = std::collections::HashSet::new();
-    let mut anchors = std::collections::HashSet::new();
+    let mut anchors = crate::slug::Taken::default();
     let sections = plan
         .sections
         .iter()

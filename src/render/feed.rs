@@ -77,8 +77,9 @@ pub fn atom(h: &Harness, idx: &SiteIndex, title: &str, base_url: Option<&str>) -
     let _ = writeln!(x, "  <title>{} — decisions and completed plans</title>", escape(title));
     let _ = writeln!(x, "  <updated>{updated}</updated>");
     let _ = writeln!(x, "  <author><name>{}</name></author>", escape(title));
-    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{base}feed.xml\"/>");
-    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{base}index.html\"/>");
+    let base_attr = escape(&base);
+    let _ = writeln!(x, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{base_attr}feed.xml\"/>");
+    let _ = writeln!(x, "  <link rel=\"alternate\" type=\"text/html\" href=\"{base_attr}index.html\"/>");
     let _ = writeln!(x, "  <generator uri=\"https://github.com/planbook/planbook\">planbook</generator>");
     for e in &entries {
         let _ = write!(
@@ -95,4 +96,35 @@ pub fn atom(h: &Harness, idx: &SiteIndex, title: &str, base_url: Option<&str>) -
     }
     x.push_str("</feed>\n");
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::{Source, SourceKind};
+
+    #[test]
+    fn control_characters_in_titles_and_decisions_leave_the_feed_well_formed() {
+        let text = "# EP-001: Bad \u{1} title \0 x \u{FFFF}\n\n**Status**: completed\n**Created**: 2026-01-01\n**Completed**: 2026-02-01\n\n## Goal\n\nG \u{1b}[31m.\n\n## Decision Log\n\n- 2026-01-05: chose \u{1}\u{2} \u{FFFE} <b>&</b>\n";
+        let folder = "completed".to_string();
+        let sources =
+            [Source { path: "p/completed/001-a.md".into(), kind: SourceKind::Plan { folder }, text: text.into() }];
+        let (h, _) = crate::parse::parse(&sources, ".", None);
+        let idx = crate::link::index(&h);
+        let xml = atom(&h, &idx, "Site \u{0}", Some("https://e.example/\"x\u{1}"));
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut texts = String::new();
+        loop {
+            match reader.read_event() {
+                Ok(quick_xml::events::Event::Eof) => break,
+                Ok(quick_xml::events::Event::Text(t)) => texts.push_str(&t),
+                Ok(_) => {}
+                Err(e) => panic!("not XML: {e}\n{xml}"),
+            }
+        }
+        let invalid = |c: char| (c < ' ' && !"\t\n\r".contains(c)) || c == '\u{FFFE}' || c == '\u{FFFF}';
+        assert!(!xml.chars().any(invalid), "{xml}");
+        assert!(texts.contains("Bad \u{FFFD} title \u{FFFD} x \u{FFFD}"), "{texts}");
+        assert!(xml.contains("<title>EP-001: chose \u{FFFD}\u{FFFD} \u{FFFD} &amp;</title>"), "{xml}");
+    }
 }

@@ -265,9 +265,9 @@ fn non_ascii_titles_are_read() {
     }
     let m = measured(&site, &["build"]);
     assert_no_crash(&m, "non-ASCII titles");
-    for i in 0..titles.len() {
+    for (i, t) in titles.iter().enumerate() {
         let page = site.read(&format!("site/plans/{:03}-t/index.html", i + 2));
-        assert!(page.contains(titles[i]), "{}", titles[i]);
+        assert!(page.contains(t), "{t}");
     }
 }
 
@@ -292,7 +292,7 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
     site.write(&format!("{PLAN}/004-images.md"), plan(4, "Images", &"![".repeat(50_000)));
     site.write(
         &format!("{PLAN}/005-lists.md"),
-        plan(5, "Lists", &(0..5_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>()),
+        plan(5, "Lists", &(0..1_000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>()),
     );
     site.write(&format!("{PLAN}/006-brackets.md"), plan(6, "Brackets", &"[".repeat(100_000)));
     let m = measured(&site, &["build"]);
@@ -308,6 +308,7 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
 fn front_matter_bombs_are_bounded() {
     let site = repo();
     site.write(&format!("{PLAN}/002-fm.md"), format!("---\nx: {}\n---\n# EP-002: F\n", "[".repeat(100_000)));
+    site.write(&format!("{PLAN}/006-deep.md"), format!("---\nx: {}\n---\n# EP-006: D\n", "[".repeat(60_000)));
     site.write(
         &format!("{PLAN}/003-laughs.md"),
         "---\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n---\n# EP-003: Laughs\n",
@@ -317,8 +318,8 @@ fn front_matter_bombs_are_bounded() {
     let m = measured(&site, &["build"]);
     assert_no_crash(&m, "front matter bombs");
     assert_rest_built(&site, "site");
-    assert!(m.wall < Duration::from_secs(20), "linear, not quadratic: {:?}", m.wall);
-    assert!(m.run.stderr.contains("002-fm.md:2"), "{}", m.run.stderr);
+    assert!(m.wall < Duration::from_secs(5), "linear, not quadratic: {:?}", m.wall);
+    assert!(m.run.stderr.contains("002-fm.md:2") && m.run.stderr.contains("006-deep.md:2"), "{}", m.run.stderr);
 }
 
 #[test]
@@ -385,7 +386,7 @@ fn odd_files_and_folders_are_diagnostics() {
     site.write(&format!("{PLAN}/003-nul.md"), "# EP-003: Nul\0byte\n\n## Goal\n\n\0\0\0\n");
     site.write(&format!("{PLAN}/004-bom.md"), format!("\u{FEFF}{}", plan(4, "Bom", "CRLF").replace('\n', "\r\n")));
     site.write(&format!("{PLAN}/005-date.md"), plan(5, "Date", "x").replace("2026-11-01", "2026-13-40"));
-    site.write(&format!("{PLAN}/006-bad.md"), b"# EP-006: Bad \xff\xfe bytes\n".to_vec());
+    site.write(&format!("{PLAN}/006-bad.md"), b"# EP-006: Bad \xff\xfe bytes\n");
     site.write(
         &format!("{PLAN}/007-ids.md"),
         plan(7, "Ids", &format!("See EP-{} and TD-{}.", "9".repeat(50), "1".repeat(40))),

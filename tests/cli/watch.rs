@@ -378,9 +378,12 @@ fn a_removed_output_folder_is_rebuilt_whole_and_stays_planbooks() {
     watch.wait_log("the output folder was removed: rebuilt");
     watch.wait_page("/plans/009-garbage-collection/", |s, b| s == 200 && b.contains("otters"));
     watch.wait_log("rebuilt 1 page");
+    // The search index follows the pages.
+    watch.wait_log("search index:");
     drop(watch);
     let live = snapshot(&site.root().join("site"));
-    let assets = |s: &std::collections::BTreeMap<String, Vec<u8>>| s.keys().filter(|k| k.starts_with("assets/")).count();
+    let assets =
+        |s: &std::collections::BTreeMap<String, Vec<u8>>| s.keys().filter(|k| k.starts_with("assets/")).count();
     assert_eq!(assets(&live), assets(&fresh), "assets are back");
     assert_eq!(live.len(), fresh.len(), "every page is back");
     let run = site.run(&["build"]);

@@ -174,7 +174,7 @@ fn unparsable_dates_are_diagnostics() {
 fn bad_front_matter_is_a_diagnostic_and_the_body_is_still_read() {
     let (p, d) = check("x/active/001-a.md", "---\nstatus: [active\n---\n# A\n\n## Goal\nShip.\n");
     assert_eq!(d[0].code, Code::InvalidFrontMatter);
-    assert_eq!(d[0].span.map(|s| s.line), Some(3));
+    assert_eq!(d[0].span.map(|s| s.line), Some(2), "the line of the unclosed `[`");
     assert_eq!(p.goal.as_deref(), Some("Ship."));
 }
 
@@ -293,4 +293,109 @@ fn file_numbers() {
     assert_eq!(file_number("2026-03-12-x"), (None, 0));
     assert_eq!(file_number("phase2-audio"), (None, 0));
     assert_eq!(file_number("12abc"), (None, 0));
+}
+
+// Hostile text: no panic, no stack overflow, nothing super-linear.
+
+/// Runs `f` on a thread with rayon's default stack (2 MiB), where parsing runs in a build.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let thread = std::thread::Builder::new().stack_size(2 << 20).spawn(f).expect("thread starts");
+    thread.join().expect("no panic, no stack overflow")
+}
+
+/// Parses `text` with and without HTML (and with raw HTML allowed), asserting it takes well
+/// under a second each time even in a debug build.
+fn check_fast(text: String) -> (Plan, Vec<Diagnostic>) {
+    on_small_stack(move || {
+        for allow_html in [false, true] {
+            let options = crate::parse::HtmlOptions::new(allow_html);
+            let file = options.for_file("x/active/001-a.md");
+            let start = std::time::Instant::now();
+            let _ = parse_plan("x/active/001-a.md", "active", &text, Html(Some(&file)));
+            assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        }
+        check("x/active/001-a.md", &text)
+    })
+}
+
+#[test]
+fn titles_in_any_script_are_kept_whole() {
+    for (h1, title) in [
+        ("EP-001: NodeBook — config loader", "NodeBook — config loader"),
+        ("計画書", "計画書"),
+        ("Ünïcödé", "Ünïcödé"),
+        ("Plän ü", "Plän ü"),
+        ("Plan: 計画", "計画"),
+        ("EP-001: Exec Plan: Ärger", "Ärger"),
+        ("EP-001 — 😀", "😀"),
+        ("Plan:", "Plan:"),
+    ] {
+        let (p, _) = check("x/active/001-a.md", &format!("# {h1}\n\n**Status**: active\n"));
+        assert_eq!(p.title, title, "{h1}");
+    }
+    let (p, _) = check("x/active/2026-3-2-ü-plan.md", "# T\n");
+    assert_eq!(p.created.map(|c| c.raw), Some("2026-3-2".to_string()));
+}
+
+#[test]
+fn deep_nesting_is_cut_with_a_diagnostic_and_the_rest_is_read() {
+    let head = "# EP-001: Deep\n\n**Status**: active\n\n## Goal\n\nShip.\n\n";
+    let tail = "\n\n## Steps\n\n- [~] Step 1: after the deep part\n";
+    for (what, deep) in [
+        ("block quotes", format!("{}x", "> ".repeat(24_000))),
+        ("emphasis", format!("{}b{}", "*a ".repeat(50_000), " a*".repeat(50_000))),
+        ("open emphasis", "*a ".repeat(50_000)),
+        ("images", "![".repeat(50_000)),
+        ("closed images", format!("{}x{}", "![".repeat(30_000), "](y)".repeat(30_000))),
+        ("links (never nested)", format!("{}x{}", "[".repeat(30_000), "](EP-1)".repeat(30_000))),
+        ("quoted lists (comrak stops nesting lists at 100)", format!("{}x", "> - ".repeat(20_000))),
+    ] {
+        let (p, d) = check_fast(format!("{head}{deep}{tail}"));
+        assert_eq!(p.title, "Deep", "{what}");
+        assert_eq!(p.steps.len(), 1, "{what}: the rest of the file is read");
+        let too_deep: Vec<_> = d.iter().filter(|d| d.code == Code::TooDeep).collect();
+        if what.contains("open") || what.contains("never") || what.contains("stops") || what == "images" {
+            assert!(too_deep.is_empty(), "{what}: nothing nests: {d:?}");
+        } else {
+            assert_eq!(too_deep.len(), 1, "{what}: {d:?}");
+            assert_eq!(too_deep[0].span.map(|s| s.line), Some(9), "{what}");
+        }
+    }
+}
+
+#[test]
+fn front_matter_bombs_are_refused_with_the_file_line() {
+    let body = "# EP-001: T\n\n## Goal\n\nShip.\n";
+    let (p, d) = check_fast(format!("---\ntitle: x\na: {}\n---\n{body}", "[".repeat(100_000)));
+    assert_eq!((d[0].code, d[0].span.map(|s| s.line)), (Code::TooDeep, Some(2)), "too large: {d:?}");
+    assert_eq!(p.goal.as_deref(), Some("Ship."));
+    let (_, d) = check_fast(format!("---\ntitle: x\na: {}\n---\n{body}", "[".repeat(60_000)));
+    assert_eq!((d[0].code, d[0].span.map(|s| s.line)), (Code::TooDeep, Some(3)), "too deep: {d:?}");
+}
+
+#[test]
+fn yaml_error_columns_are_bytes_on_character_boundaries() {
+    let text = "---\ntitle: 計画書: x: y\n---\n# T\n";
+    let (_, d) = check("x/active/001-a.md", text);
+    let span = d[0].span.expect("a position");
+    let line = text.lines().nth(span.line as usize - 1).unwrap();
+    assert_eq!(d[0].code, Code::InvalidFrontMatter);
+    assert!(line.is_char_boundary(span.col as usize - 1), "{span:?} in {line:?}");
+    assert_eq!(&line[span.col as usize - 1..], ": x: y", "serde_yaml's 17th character is the 21st byte");
+}
+
+#[test]
+fn large_plans_parse_in_linear_time() {
+    let many = |unit: &str| unit.repeat(200_000 / unit.len());
+    for text in [
+        format!("# T\n\n## Steps\n\n{}", many("### Step 1: x\n")),
+        format!("# T\n\n## Steps\n\n{}", many("- [ ] Step 1: a. Outcome: b. Verify: c. Outcome: d.\n")),
+        format!("# T\n\n## Goal\n\n{}", many("### a\n")),
+        format!("# T\n\n{}", many("Status: x\n\n")),
+        format!("# T\n\n{}", many("resolves EP-1 ")),
+        format!("# T\n\n## Decision Log\n\n{}", many("- 2026-01-01: x\n")),
+        format!("# T\n\n## Retrospective\n\n{}", many("### What went well\n\n- x\n\n")),
+    ] {
+        check_fast(text);
+    }
 }
