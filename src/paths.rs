@@ -83,8 +83,18 @@ impl Fence {
     /// symlink followed, it is a regular file inside the root; `None` otherwise (missing, a
     /// folder, a device, or a link out of the repository such as `img.png -> /etc/passwd`).
     pub fn regular_file(&self, rel: &str) -> Option<PathBuf> {
-        let real = self.root.join(rel).canonicalize().ok()?;
+        self.regular_path(&self.root.join(rel))
+    }
+
+    /// Like `regular_file`, for a path given whole (absolute, or relative to the working folder).
+    pub fn regular_path(&self, path: &Path) -> Option<PathBuf> {
+        let real = path.canonicalize().ok()?;
         (real.starts_with(&self.root) && real.metadata().ok()?.is_file()).then_some(real)
+    }
+
+    /// Whether `path`, with symlinks resolved, is the root or inside it.
+    pub fn contains(&self, path: &Path) -> bool {
+        path.canonicalize().is_ok_and(|real| real.starts_with(&self.root))
     }
 }
 

@@ -112,7 +112,20 @@ pub fn resolve(h: &Harness, idx: &SiteIndex) -> (Graph, Vec<Diagnostic>) {
         graph.incoming.entry(e.to).or_default().push(i);
         graph.outgoing.entry(e.from).or_default().push(i);
     }
-    (graph, r.diags)
+    let mut diags = r.diags;
+    for (path, other) in &idx.case_collisions {
+        let url = idx.by_source.get(path).map_or("", String::as_str);
+        diags.push(
+            Diagnostic::new(
+                Code::CaseCollision,
+                path,
+                None,
+                format!("its page path differs only in letter case from that of `{other}`: published at `{url}` instead"),
+            )
+            .help("rename one of the two files: on a case-insensitive disk (macOS, Windows) their pages would be one folder"),
+        );
+    }
+    (graph, diags)
 }
 
 struct Resolver<'a> {

@@ -55,6 +55,9 @@ pub struct SiteIndex {
     pub debt_anchors: HashMap<DebtId, String>,
     /// Debt item index (into `DebtTracker::items`) by ID.
     pub debt_by_id: HashMap<DebtId, usize>,
+    /// Files whose page path differed only in letter case from an earlier file's (given a
+    /// suffix instead; reported as W035): (path, the earlier path).
+    pub case_collisions: Vec<(String, String)>,
 }
 
 impl SiteIndex {
@@ -86,14 +89,45 @@ pub fn url_segment(stem: &str) -> String {
         .collect()
 }
 
+/// Page path segments taken so far, compared without regard to case: on a case-insensitive disk
+/// (macOS, Windows) `plans/001-Foo/` and `plans/001-foo/` are one folder, so the second page
+/// would overwrite the first.
+#[derive(Default)]
+struct Segments {
+    taken: crate::slug::Taken,
+    /// Lower-cased segment → (the segment as first given, its file).
+    first: HashMap<String, (String, String)>,
+}
+
+impl Segments {
+    /// `segment` for the file at `path`, with `-2`, `-3`... appended when it is taken (in any
+    /// letter case); a case-only collision is recorded.
+    fn unique(&mut self, segment: String, path: &str, collisions: &mut Vec<(String, String)>) -> String {
+        let lower = segment.to_lowercase();
+        let got = crate::slug::unique(lower.clone(), &mut self.taken);
+        // `got` is `lower` or `lower` plus a suffix: the cut is on a character boundary.
+        let suffix = got.get(lower.len()..).unwrap_or_default();
+        match self.first.get(&lower) {
+            Some((seen, other)) if !suffix.is_empty() && *seen != segment => {
+                collisions.push((path.to_string(), other.clone()));
+            }
+            Some(_) => {}
+            None => {
+                self.first.insert(lower, (segment.clone(), path.to_string()));
+            }
+        }
+        format!("{segment}{suffix}")
+    }
+}
+
 /// Assigns every page its URL.
 pub fn index(harness: &Harness) -> SiteIndex {
     let mut idx = SiteIndex::default();
-    let mut taken = crate::slug::Taken::default();
+    let mut segments = Segments::default();
     for (i, plan) in harness.plans.iter().enumerate() {
         // Stems are unique in a healthy tree; a duplicate (the same file in two state folders)
         // gets a suffix rather than overwriting the other page.
-        let stem = crate::slug::unique(url_segment(&plan.stem), &mut taken);
+        let stem = segments.unique(url_segment(&plan.stem), &plan.path, &mut idx.case_collisions);
         let url = format!("plans/{stem}/index.html");
         idx.by_source.insert(plan.path.clone(), url.clone());
         idx.plan_urls.push(url);
@@ -106,14 +140,14 @@ pub fn index(harness: &Harness) -> SiteIndex {
     for d in &harness.docs {
         *stem_count.entry(d.stem.as_str()).or_default() += 1;
     }
-    let mut taken = crate::slug::Taken::default();
+    let mut segments = Segments::default();
     for d in &harness.docs {
         let key = if stem_count[d.stem.as_str()] > 1 {
             crate::slug::slugify(d.path.trim_end_matches(".md"))
         } else {
             url_segment(&d.stem)
         };
-        let key = crate::slug::unique(key, &mut taken);
+        let key = segments.unique(key, &d.path, &mut idx.case_collisions);
         let url = format!("docs/{key}/index.html");
         idx.by_source.insert(d.path.clone(), url.clone());
         idx.doc_urls.push(url);
@@ -161,5 +195,43 @@ mod tests {
     fn root_prefixes() {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("plans/x/index.html"), "../../");
+    }
+
+    #[test]
+    fn pages_differing_only_in_case_get_their_own_folders() {
+        let sources: Vec<crate::discover::Source> = [
+            "x/exec-plans/active/001-Cache.md",
+            "x/exec-plans/completed/001-cache.md",
+            "x/exec-plans/active/002-ÉTÉ.md",
+            "x/exec-plans/active/002-été.md",
+            "x/exec-plans/active/003-same.md",
+            "x/exec-plans/completed/003-same.md",
+        ]
+        .iter()
+        .map(|p| crate::discover::Source {
+            path: p.to_string(),
+            kind: crate::discover::SourceKind::Plan { folder: "active".into() },
+            text: "# X\n".into(),
+        })
+        .collect();
+        let (harness, _) = crate::parse::parse(&sources, "x", None);
+        let idx = index(&harness);
+        assert_eq!(
+            idx.plan_urls,
+            [
+                "plans/001-Cache/index.html",
+                "plans/001-cache-2/index.html",
+                "plans/002-ÉTÉ/index.html",
+                "plans/002-été-2/index.html",
+                "plans/003-same/index.html",
+                "plans/003-same-2/index.html",
+            ]
+        );
+        let collided: Vec<&str> = idx.case_collisions.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            collided,
+            ["x/exec-plans/completed/001-cache.md", "x/exec-plans/active/002-été.md"],
+            "same stems are E014's business"
+        );
     }
 }

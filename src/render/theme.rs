@@ -7,7 +7,7 @@
 //! their names so browsers can cache them forever.
 
 use anyhow::{Context as _, bail};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The default theme's templates, by name.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -77,6 +77,18 @@ impl Theme {
             if !dir.is_dir() {
                 bail!("the theme folder `{}` set in planbook.yaml does not exist", dir.display());
             }
+            // A theme is read from the repository only: its files become the site's pages and
+            // assets, so a folder or file linking out (`style.css -> /proc/self/environ`) would
+            // publish what it points at.
+            let fence = crate::paths::Fence::new(root).with_context(|| format!("resolving `{}`", root.display()))?;
+            if !fence.contains(&dir) {
+                bail!("the theme folder `{}` set in planbook.yaml is outside the repository", dir.display());
+            }
+            let inside = |p: &Path| -> anyhow::Result<PathBuf> {
+                fence.regular_path(p).with_context(|| {
+                    format!("the theme file `{}` is not a regular file inside the repository", p.display())
+                })
+            };
             let tdir = dir.join("templates");
             if tdir.is_dir() {
                 let mut entries: Vec<_> = std::fs::read_dir(&tdir)
@@ -88,7 +100,7 @@ impl Theme {
                 entries.sort();
                 for path in entries {
                     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-                    let text = std::fs::read_to_string(&path)
+                    let text = std::fs::read_to_string(inside(&path)?)
                         .with_context(|| format!("reading theme template `{}`", path.display()))?;
                     match templates.iter_mut().find(|(n, _)| *n == name) {
                         Some(slot) => slot.1 = text,
@@ -99,7 +111,9 @@ impl Theme {
             let read_asset = |name: &str| -> anyhow::Result<Option<String>> {
                 let p = dir.join("assets").join(name);
                 if p.is_file() {
-                    Ok(Some(std::fs::read_to_string(&p).with_context(|| format!("reading `{}`", p.display()))?))
+                    Ok(Some(
+                        std::fs::read_to_string(inside(&p)?).with_context(|| format!("reading `{}`", p.display()))?,
+                    ))
                 } else {
                     Ok(None)
                 }
@@ -173,5 +187,21 @@ mod tests {
         let e = Theme::load(dir.path(), Some("mytheme")).unwrap_err();
         assert!(format!("{e:#}").contains("do not compile"), "{e:#}");
         assert!(Theme::load(dir.path(), Some("missing")).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_theme_is_read_from_the_repository_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        std::fs::create_dir_all(root.join("mytheme/assets")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("outside/templates")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", root.join("mytheme/assets/style.css")).unwrap();
+        let e = Theme::load(&root, Some("mytheme")).unwrap_err();
+        assert!(format!("{e:#}").contains("not a regular file inside the repository"), "{e:#}");
+        let e = Theme::load(&root, Some("../outside")).unwrap_err();
+        assert!(format!("{e:#}").contains("outside the repository"), "{e:#}");
+        std::os::unix::fs::symlink(tmp.path().join("outside"), root.join("linked")).unwrap();
+        assert!(Theme::load(&root, Some("linked")).is_err(), "a theme folder linking out");
     }
 }

@@ -445,3 +445,20 @@ fn twenty_thousand_files_in_one_folder() {
     assert_no_crash(&m, "20,000 files in one folder");
     assert!(site.root().join("site/plans/002-one/index.html").is_file());
 }
+
+#[test]
+fn pages_differing_only_in_case_do_not_overwrite_each_other() {
+    let site = repo();
+    site.write(&format!("{PLAN}/002-Cache.md"), plan(2, "Upper", "x"));
+    site.write("docs/harness/exec-plans/completed/003-cache.md", plan(3, "Lower", "x"));
+    site.write("docs/harness/exec-plans/completed/002-cache.md", plan(2, "Lower two", "x"));
+    let m = measured(&site, &["build"]);
+    assert_no_crash(&m, "case collisions");
+    assert!(m.run.stderr.contains("warning[W035]") && m.run.stderr.contains("002-cache.md"), "{}", m.run.stderr);
+    let plans = std::fs::read_dir(site.root().join("site/plans")).unwrap().count();
+    let lower: std::collections::HashSet<String> = std::fs::read_dir(site.root().join("site/plans"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap().to_lowercase())
+        .collect();
+    assert_eq!(lower.len(), plans, "no two page folders differ only in case");
+}
