@@ -5,13 +5,18 @@
 
 use crate::diag::{Code, RuleLevel};
 use crate::yaml;
+use anyhow::Context as _;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::io::Read as _;
 use std::path::Path;
 
 /// The config file's name, at the root.
 pub const CONFIG_FILE: &str = "planbook.yaml";
+
+/// The largest planbook.yaml read.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// Where `build` writes when neither `--out` nor `output:` says.
 pub const DEFAULT_OUTPUT: &str = "site";
@@ -132,11 +137,21 @@ impl Config {
     /// Reads `root/planbook.yaml` when it exists; the defaults otherwise.
     pub fn load(root: &Path, shown_root: &str) -> anyhow::Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
-            Err(e) => return Err(anyhow::Error::new(e).context(format!("reading `{}`", path.display()))),
+        if std::fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            return Ok(Config::default());
+        }
+        // Only a regular file inside the repository, and a small one: an error quotes the
+        // offending line, so `planbook.yaml -> ~/.netrc` must not be read at all.
+        let inside = crate::paths::Fence::new(root).ok().and_then(|f| f.regular_file(CONFIG_FILE));
+        let Some(real) = inside else {
+            anyhow::bail!("`{}` is not a regular file inside the repository", path.display());
         };
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::fs::File::open(&real)?.take(MAX_CONFIG_SIZE + 1), &mut text)
+            .with_context(|| format!("reading `{}`", path.display()))?;
+        if text.len() as u64 > MAX_CONFIG_SIZE {
+            anyhow::bail!("`{}` is larger than {MAX_CONFIG_SIZE} bytes", path.display());
+        }
         Config::parse(&text, &format!("{shown_root}{CONFIG_FILE}")).map_err(anyhow::Error::new)
     }
 

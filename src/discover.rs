@@ -121,12 +121,16 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
         let root = root.clone();
         let excludes = excludes.clone();
         let skip = layout.skip.clone();
+        let exec_plans = harness_dir.join("exec-plans");
         builder.filter_entry(move |entry| {
             relative(&root, entry.path()).is_none_or(|rel| {
                 let skipped = skip.iter().any(|s| rel == *s || rel.starts_with(&format!("{s}/")));
-                // A site planbook built, wherever it is (`--out` inside the harness included).
+                // A site planbook built, wherever it is (`--out` inside the harness included),
+                // but never the harness's own folders: a stray marker must not hide plans.
                 let site = entry.file_type().is_some_and(|t| t.is_dir())
-                    && entry.path().join(crate::paths::SITE_MARKER).is_file();
+                    && !exec_plans.starts_with(entry.path())
+                    && entry.path().parent() != Some(exec_plans.as_path())
+                    && is_site(entry.path());
                 rel.is_empty() || !(excludes.is_match(&rel) || skipped || site)
             })
         });
@@ -191,6 +195,14 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((sources, diagnostics))
+}
+
+/// Whether `dir` holds a site planbook built: a `.planbook-site` whose first line says so.
+fn is_site(dir: &Path) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(dir.join(crate::paths::SITE_MARKER)) else { return false };
+    let mut head = [0u8; 14];
+    file.take(14).read_exact(&mut head).is_ok() && &head == b"planbook-site "
 }
 
 /// The `exclude` globs of planbook.yaml (`vendor` also excludes what is inside it).
@@ -295,8 +307,15 @@ pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     if size > MAX_SCANNED_FILE {
         return None;
     }
-    let bytes = std::fs::read(path).ok()?;
-    if bytes[..bytes.len().min(8192)].contains(&0) {
+    let mut bytes = Vec::with_capacity(size.min(MAX_SCANNED_FILE) as usize);
+    // Read at most one byte past the limit: a file that grew since its size was taken is
+    // still caught.
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(path).ok()?, MAX_SCANNED_FILE + 1),
+        &mut bytes,
+    )
+    .ok()?;
+    if bytes.len() as u64 > MAX_SCANNED_FILE || bytes[..bytes.len().min(8192)].contains(&0) {
         return None;
     }
     let markdown = rel.to_ascii_lowercase().ends_with(".md");

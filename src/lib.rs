@@ -87,12 +87,23 @@ impl Project {
         }
         let config = Config::load(root, &shown_root)?;
         let mut layout = discover::locate(root, &config)?;
+        let canonical = |p: &Path| paths::canonical(p).unwrap_or_else(|_| p.to_path_buf());
         let output = match out {
             Some(o) => o.to_path_buf(),
-            None => root.join(config.output.as_deref().unwrap_or(config::DEFAULT_OUTPUT)),
+            None => {
+                // A repository decides where its site goes only inside itself: a cloned tree
+                // must not make planbook write elsewhere on the machine (`--out` may).
+                let o = root.join(config.output.as_deref().unwrap_or(config::DEFAULT_OUTPUT));
+                if !canonical(&o).starts_with(canonical(root)) {
+                    anyhow::bail!(
+                        "`output:` in planbook.yaml leads outside the repository (`{}`); pass --out to build there",
+                        o.display()
+                    );
+                }
+                o
+            }
         };
         // Never read the site back as input (a harness at the root would contain it).
-        let canonical = |p: &Path| paths::canonical(p).unwrap_or_else(|_| p.to_path_buf());
         if let Some(rel) = discover::relative(&canonical(root), &canonical(&output)) {
             layout.skip.push(rel);
         }

@@ -166,9 +166,15 @@ fn render_fatal(e: &anyhow::Error, color: bool) -> String {
         let title = Level::ERROR.primary_title(c.message.as_str());
         let group = match (&c.source_line, c.line) {
             (Some(src), Some(line)) => {
-                let start = c.column.map_or(0, |col| (col as usize).saturating_sub(1)).min(src.len());
-                let end =
-                    src[start..].find(':').map_or(src.len(), |i| start + i).max(start + 1).min(src.len().max(start));
+                // The column counts characters (serde_yaml's); the span needs byte offsets on
+                // character boundaries of this line.
+                let start = match c.column {
+                    Some(col) => src.char_indices().nth((col as usize).saturating_sub(1)).map_or(src.len(), |(i, _)| i),
+                    None => 0,
+                };
+                let rest = src.get(start..).unwrap_or_default();
+                let first = rest.chars().next().map_or(0, char::len_utf8);
+                let end = start + rest.find(':').filter(|&i| i > 0).unwrap_or(first);
                 title.element(
                     Snippet::source(src.as_str())
                         .line_start(line as usize)

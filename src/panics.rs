@@ -39,9 +39,7 @@ pub fn install_hook() {
         if GUARDED.with(Cell::get) > 0 {
             LAST.with(|l| *l.borrow_mut() = Some(what));
         } else {
-            eprintln!(
-                "error: internal error: {what}\n  = help: this is a bug in planbook; please report it (RUST_BACKTRACE=1 shows where it happened)"
-            );
+            eprintln!("error: internal error: {what}; this is a bug in planbook, please report it");
         }
     }));
 }

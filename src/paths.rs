@@ -15,37 +15,31 @@ use std::path::{Component, Path, PathBuf};
 pub const SITE_MARKER: &str = ".planbook-site";
 
 /// `path` made absolute with `..`, `.` and symlinks resolved. Unlike `fs::canonicalize` it
-/// accepts paths that do not exist (yet): the longest existing prefix is canonicalised and the
-/// rest appended with `..` applied lexically (nothing below that prefix exists, so no symlink
-/// can change what `..` means there).
+/// accepts paths that do not exist (yet). Components are taken one at a time: `..` goes up from
+/// what is resolved so far, a name is appended and the result resolved again whenever it exists,
+/// so a symlink after a missing folder (`missing/../link/docs`) is still followed, as the kernel
+/// will follow it when the path is used.
 pub fn canonical(path: &Path) -> io::Result<PathBuf> {
     let abs = std::path::absolute(path)?;
-    let mut existing = abs.as_path();
-    let mut rest = Vec::new();
-    loop {
-        match existing.canonicalize() {
-            Ok(mut base) => {
-                for part in rest.iter().rev() {
-                    match part {
-                        Component::ParentDir => {
-                            base.pop();
-                        }
-                        Component::Normal(name) => base.push(name),
-                        _ => {}
-                    }
-                }
-                return Ok(base);
+    let mut resolved = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            Component::Prefix(_) | Component::RootDir => resolved.push(part.as_os_str()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
             }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let Some(parent) = existing.parent() else { return Err(e) };
-                if let Some(last) = existing.components().next_back() {
-                    rest.push(last);
+            Component::Normal(name) => {
+                resolved.push(name);
+                match resolved.canonicalize() {
+                    Ok(real) => resolved = real,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(e),
                 }
-                existing = parent;
             }
-            Err(e) => return Err(e),
         }
     }
+    Ok(resolved)
 }
 
 /// Whether `inner` is `outer` or inside it, comparing canonical paths both as they are and
@@ -116,6 +110,11 @@ mod tests {
             std::os::unix::fs::symlink(base.join("repo"), base.join("link")).unwrap();
             assert_eq!(canonical(&base.join("link/docs")).unwrap(), base.join("repo/docs"));
             assert_eq!(canonical(&base.join("link/new/..")).unwrap(), base.join("repo"));
+            // A symlink after a missing folder is followed too, as the kernel would.
+            assert_eq!(canonical(&base.join("missing/../link/docs")).unwrap(), base.join("repo/docs"));
+            assert_eq!(canonical(&base.join("a/b/../../link")).unwrap(), base.join("repo"));
+            std::os::unix::fs::symlink(".", base.join("repo/self")).unwrap();
+            assert_eq!(canonical(&base.join("repo/nope/../self/docs")).unwrap(), base.join("repo/docs"));
         }
     }
 

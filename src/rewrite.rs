@@ -27,7 +27,7 @@ const SOURCE: &str = "planbook-src:";
 
 /// Image types copied into the site. Nothing else is: a Markdown link must not be able to publish
 /// an arbitrary repository file (`.env`).
-const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
+pub(crate) const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
 
 /// Where copied repository files go in the site.
 pub const FILES_DIR: &str = "files";
@@ -146,7 +146,11 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                 if let Some(target) = src.strip_prefix(SOURCE) {
                     let path = target.split('#').next().unwrap_or(target);
                     let ext = path.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-                    if IMAGE_EXTENSIONS.contains(&ext.as_str()) {
+                    // Only a plain root-relative path (parse writes them so; raw HTML could
+                    // write anything after the scheme).
+                    let plain = path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+                        && !path.chars().any(char::is_control);
+                    if plain && IMAGE_EXTENSIONS.contains(&ext.as_str()) {
                         el.set_attribute("src", &format!("{root}{FILES_DIR}/{}", encode_path(path)))?;
                         images.borrow_mut().insert(path.to_string());
                     } else {

@@ -42,6 +42,9 @@ const MAX_HEAD: usize = 16 * 1024;
 const MAX_HEADERS: usize = 48;
 /// How long a page may take to read an event before it is dropped (it reconnects by itself).
 const CLIENT_TIMEOUT: Duration = Duration::from_millis(500);
+/// A whole response must be taken within this time: a client reading a few bytes now and then
+/// cannot hold a worker longer.
+const RESPONSE_DEADLINE: Duration = Duration::from_secs(20);
 
 /// How a server serves.
 #[derive(Debug, Clone)]
@@ -134,7 +137,7 @@ impl Server {
             problems: Mutex::default(),
             log: Mutex::default(),
         });
-        let (tx, rx) = sync_channel::<TcpStream>(QUEUE);
+        let (tx, rx) = sync_channel::<(TcpStream, Instant)>(QUEUE);
         let rx = Arc::new(Mutex::new(rx));
         for _ in 0..WORKERS {
             let (inner, rx) = (inner.clone(), rx.clone());
@@ -194,11 +197,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// Hands connections to the workers; a full queue gets 503 at once.
-fn accept(listener: &TcpListener, tx: &SyncSender<TcpStream>) {
+fn accept(listener: &TcpListener, tx: &SyncSender<(TcpStream, Instant)>) {
     for stream in listener.incoming().flatten() {
-        match tx.try_send(stream) {
+        match tx.try_send((stream, Instant::now())) {
             Ok(()) => {}
-            Err(TrySendError::Full(mut s)) => {
+            Err(TrySendError::Full((mut s, _))) => {
                 let _ = s.set_write_timeout(Some(Duration::from_millis(200)));
                 let _ = s.write_all(
                     b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5\r\nRetry-After: 1\r\nConnection: close\r\n\r\nbusy\n",
@@ -209,15 +212,15 @@ fn accept(listener: &TcpListener, tx: &SyncSender<TcpStream>) {
     }
 }
 
-fn work(inner: &Inner, rx: &Mutex<Receiver<TcpStream>>) {
+fn work(inner: &Inner, rx: &Mutex<Receiver<(TcpStream, Instant)>>) {
     loop {
-        let stream = match lock(rx).recv() {
+        let (stream, accepted) = match lock(rx).recv() {
             Ok(s) => s,
             Err(_) => return,
         };
         let dir = lock(&inner.dir).clone();
         // A bug here must cost one response, not a worker.
-        let _ = crate::panics::guard(|| inner.handle(stream, &dir));
+        let _ = crate::panics::guard(|| inner.handle(stream, accepted, &dir));
     }
 }
 
@@ -238,9 +241,11 @@ enum Refused {
     TooLarge,
 }
 
-/// Reads one request head within `HEAD_DEADLINE` and `MAX_HEAD` bytes.
-fn read_head(stream: &mut TcpStream) -> Result<Head, Refused> {
-    let deadline = Instant::now() + HEAD_DEADLINE;
+/// Reads one request head within `HEAD_DEADLINE` of its connection being accepted (time spent
+/// waiting in the queue counts, so idle connections cannot hold the pool in turns) and within
+/// `MAX_HEAD` bytes.
+fn read_head(stream: &mut TcpStream, accepted: Instant) -> Result<Head, Refused> {
+    let deadline = accepted + HEAD_DEADLINE;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
     loop {
@@ -287,9 +292,9 @@ fn parse_head(buf: &[u8]) -> Result<Option<Head>, Refused> {
 }
 
 impl Inner {
-    fn handle(&self, mut stream: TcpStream, dir: &Path) {
+    fn handle(&self, mut stream: TcpStream, accepted: Instant, dir: &Path) {
         let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
-        let head = match read_head(&mut stream) {
+        let head = match read_head(&mut stream, accepted) {
             Ok(head) => head,
             Err(Refused::Gone) => return,
             Err(Refused::BadRequest(why)) => {
@@ -388,7 +393,11 @@ impl Inner {
             _ => host,
         };
         let name = name.to_ascii_lowercase();
-        if matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]") {
+        let bound = match self.opts.bind {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        if matches!(name.as_str(), "localhost" | "127.0.0.1" | "[::1]") || name == bound {
             return true;
         }
         if self.opts.bind.is_loopback() {
@@ -415,9 +424,15 @@ impl Inner {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        stream.write_all(head.as_bytes())?;
-        if !head_only {
-            stream.write_all(body)?;
+        let deadline = Instant::now() + RESPONSE_DEADLINE;
+        let body = if head_only { &[][..] } else { body };
+        for chunk in std::iter::once(head.as_bytes()).chain(body.chunks(64 * 1024)) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "response deadline"));
+            }
+            stream.set_write_timeout(Some(left.min(Duration::from_secs(10))))?;
+            stream.write_all(chunk)?;
         }
         stream.flush()
     }

@@ -210,6 +210,8 @@ impl Session {
             Ok(())
         })?;
         self.live = write::LiveSite::new(&out, writer.commit()?);
+        // `--force` adopts an old site once; from now on the folder carries planbook's marker.
+        self.force = false;
         self.render_all = false;
         self.pages = pages.into_inner().expect("no panic while holding the lock");
         self.images = done.pass.images;
@@ -218,8 +220,18 @@ impl Session {
         Ok(())
     }
 
-    /// Rebuilds after the files at `paths` (relative to the root, `/`-separated) changed.
+    /// Rebuilds after the files at `paths` (relative to the root, `/`-separated) changed. Writes
+    /// nothing when the output folder is no longer the site written (see `repair`).
     pub fn update(&mut self, paths: &[String]) -> anyhow::Result<Update> {
+        self.live.begin()?;
+        let update = self.update_pages(paths);
+        let finished = self.live.finish();
+        let update = update?;
+        finished?;
+        Ok(update)
+    }
+
+    fn update_pages(&mut self, paths: &[String]) -> anyhow::Result<Update> {
         let t = Instant::now();
         let mut images_written = 0;
         for image in paths.iter().filter(|p| self.images.contains(*p)) {
@@ -322,6 +334,15 @@ impl Session {
     /// Rebuilds the search index and writes the files that changed (content-named shards keep
     /// their names when their content is unchanged), removing the ones no longer used.
     pub fn update_search(&mut self) -> anyhow::Result<SearchUpdate> {
+        self.live.begin()?;
+        let update = self.write_search();
+        let finished = self.live.finish();
+        let update = update?;
+        finished?;
+        Ok(update)
+    }
+
+    fn write_search(&mut self) -> anyhow::Result<SearchUpdate> {
         let t = Instant::now();
         let index = search::build(&search::records::records(&self.harness, &self.index));
         let fresh: HashMap<String, u64> = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
@@ -336,7 +357,6 @@ impl Session {
             self.live.remove_file(path)?;
             result.removed += 1;
         }
-        self.live.sync_marker()?;
         self.search_files = fresh;
         result.took = t.elapsed();
         Ok(result)
@@ -413,7 +433,8 @@ impl Session {
     /// did.
     fn copy_image(&self, image: &str) -> anyhow::Result<bool> {
         // Only regular files inside the repository (see `site::write_all`).
-        let Some(src) = crate::paths::Fence::new(&self.project.root).ok().and_then(|f| f.regular_file(image)) else {
+        let fence = crate::paths::Fence::new(&self.project.root).ok();
+        let Some(src) = fence.and_then(|f| site::image_source(&f, image)) else {
             return Ok(false);
         };
         let dest = format!("{}/{image}", crate::rewrite::FILES_DIR);
@@ -591,7 +612,6 @@ impl Session {
                 self.images.insert(image);
             }
         }
-        self.live.sync_marker()?;
         Ok((rendered, written, stale.len()))
     }
 }

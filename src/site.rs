@@ -91,11 +91,10 @@ pub fn write_all(
     for asset in [&input.theme.css, &input.theme.js, &input.theme.icon] {
         writer.write(&asset.path, Contents::Bytes(&asset.bytes))?;
     }
-    // Only regular files inside the repository: `img.png -> /etc/passwd` is not copied.
     let fence = crate::paths::Fence::new(whole.root)
         .with_context(|| format!("resolving the repository `{}`", whole.root.display()))?;
     for image in &pass.images {
-        if let Some(src) = fence.regular_file(image) {
+        if let Some(src) = image_source(&fence, image) {
             writer.write(&format!("{}/{image}", crate::rewrite::FILES_DIR), Contents::CopyOf(src))?;
         }
     }
@@ -105,6 +104,20 @@ pub fn write_all(
         writer.write(path, Contents::Bytes(bytes))?;
     }
     Ok(Written { pass, search, search_time, publishing })
+}
+
+/// The file to copy for the repository image at `image` (root-relative), if it may be copied:
+/// with symlinks resolved, a regular file inside the repository, outside `.git`, that is an
+/// image itself (`logo.png -> /etc/passwd` or `-> ../.env` is not copied).
+pub fn image_source(fence: &crate::paths::Fence, image: &str) -> Option<std::path::PathBuf> {
+    let real = fence.regular_file(image)?;
+    let rel = real.strip_prefix(fence.root()).ok()?;
+    let is_image = rel
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| crate::rewrite::IMAGE_EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)));
+    let in_git = rel.components().any(|c| c.as_os_str().eq_ignore_ascii_case(".git"));
+    (is_image && !in_git).then_some(real)
 }
 
 /// What a pass produced besides the pages it emitted.

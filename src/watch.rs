@@ -151,9 +151,18 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
             }
             continue;
         }
-        // A bug in an update must not stop the preview: report it and keep the last good site.
-        let updated = crate::panics::guard(|| session.update(&paths))
-            .unwrap_or_else(|panic| Err(anyhow::anyhow!("internal error: {panic} (a bug in planbook)")));
+        // A bug in an update must not stop the preview: report it, keep serving, and start a
+        // fresh session (the half-updated one is not trusted).
+        let updated = match crate::panics::guard(|| session.update(&paths)) {
+            Ok(updated) => updated,
+            Err(panic) => {
+                writeln!(err, "error: internal error: {panic} (a bug in planbook); rebuilding everything")?;
+                if let Ok(s) = open_project().and_then(|p| start(p, opts)) {
+                    session = s;
+                }
+                continue;
+            }
+        };
         match updated {
             Ok(update) if update.files == 0 => {}
             Ok(update) => {

@@ -20,8 +20,8 @@
 
 use crate::paths::{self, SITE_MARKER};
 use anyhow::{Context, bail};
-use std::collections::BTreeSet;
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Where an output file's bytes come from.
@@ -33,49 +33,58 @@ pub enum Contents<'a> {
     CopyOf(PathBuf),
 }
 
-/// The ownership marker's first line: the name and the format version of the file list.
+/// The ownership marker's first line: the name and the format version. Each further line is
+/// `<size in bytes>\t<site-relative path>` of one file planbook wrote.
 const MARKER_HEADER: &str = "planbook-site 1";
+
+/// The first line while watch mode is updating a live site file by file: listed files may have
+/// new sizes until the update ends and the marker is written whole again.
+const MARKER_UPDATING: &str = "planbook-site 1 updating";
+
+/// A marker larger than this is not one planbook wrote (10,000 plans make about 1 MB).
+const MAX_MARKER: u64 = 64 << 20;
 
 /// What GitHub Pages needs to serve `_`-folders; sites of planbook before 0.2 had only this.
 pub const NOJEKYLL: &str = ".nojekyll";
 
-/// Inside a temporary folder while it is being written (with the process id): what the next
+/// Inside a temporary folder while it is being written (holding the process id): what the next
 /// build looks for before removing a killed build's leftovers.
 const BUILDING: &str = ".planbook-building";
 
-/// Extensions of the files a site holds; `--force` adopts a folder of an earlier planbook only
-/// when every file in it has one of these.
-const SITE_EXTENSIONS: &[&str] = &[
-    "html",
-    "css",
-    "js",
-    "json",
-    "xml",
-    "txt",
-    "gz",
-    "bin",
-    "svg",
-    "png",
-    "jpg",
-    "jpeg",
-    "gif",
-    "webp",
-    "avif",
-    "ico",
-    "bmp",
-    "woff",
-    "woff2",
-    "ttf",
-    "otf",
-    "map",
-    "webmanifest",
-];
+/// Image extensions planbook copies into `files/` (as `rewrite` does).
+const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif"];
+
+/// Whether `rel` is a path planbook writes into a site: pages (`*.html`), the theme's assets,
+/// the search index, images under `files/`, and the fixed publishing files. A marker listing
+/// anything else (`.env`, `config.yaml`) is not believed: those are never planbook's.
+fn site_path(rel: &str) -> bool {
+    let ext = |p: &str| p.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let top = rel.split('/').next().unwrap_or(rel);
+    match rel {
+        NOJEKYLL | SITE_MARKER | "CNAME" | "robots.txt" | "sitemap.xml" | "feed.xml" => return true,
+        _ => {}
+    }
+    if rel.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        return false;
+    }
+    // Repository images keep their paths under `files/`, hidden folders included.
+    if top != "files" && rel.split('/').any(|seg| seg.starts_with('.')) {
+        return false;
+    }
+    match top {
+        "assets" => matches!(ext(rel).as_str(), "css" | "js" | "svg" | "png" | "ico" | "woff2" | "woff"),
+        "search" => matches!(ext(rel).as_str(), "json" | "bin" | "html"),
+        "files" => IMAGE_EXTENSIONS.contains(&ext(rel).as_str()),
+        _ => ext(rel) == "html",
+    }
+}
 
 /// Checks that `out` may be replaced by a new site and returns its canonical path (what
 /// `SiteWriter::create` takes). Refused: the repository `root` or a folder containing it, a
-/// folder containing the `harness`, anything inside a `.git` folder, an existing file, and an
-/// existing non-empty folder unless its `.planbook-site` lists every file in it (or, with
-/// `force`, a folder of an earlier planbook: `.nojekyll` and only site files).
+/// folder containing the `harness`, anything inside or holding a `.git` folder, a name of
+/// planbook's own temporary folders, an existing file, and an existing non-empty folder unless
+/// its `.planbook-site` lists every file in it with its size (or, with `force`, a folder of an
+/// earlier planbook: `.nojekyll` and only files a site has).
 pub fn check_output(out: &Path, root: &Path, harness: &Path, force: bool) -> anyhow::Result<PathBuf> {
     let shown = out.display();
     let canonical = |p: &Path| paths::canonical(p).with_context(|| format!("resolving `{}`", p.display()));
@@ -90,6 +99,10 @@ pub fn check_output(out: &Path, root: &Path, harness: &Path, force: bool) -> any
     if out_c.components().any(|c| c.as_os_str().eq_ignore_ascii_case(".git")) {
         bail!("refusing to write the site to `{shown}`: it is inside a `.git` folder; {how}");
     }
+    let name = out_c.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if leftover_pid(&name).is_some() {
+        bail!("refusing to write the site to `{shown}`: planbook names its temporary folders so; {how}");
+    }
     let meta = match std::fs::symlink_metadata(&out_c) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out_c),
@@ -102,9 +115,11 @@ pub fn check_output(out: &Path, root: &Path, harness: &Path, force: bool) -> any
     if found.is_empty() {
         return Ok(out_c);
     }
-    if let Some(listed) = read_marker(&out_c)? {
-        let strangers: Vec<&String> =
-            found.iter().filter(|f| *f != SITE_MARKER && !listed.contains(*f) && !is_live_temporary(f)).collect();
+    if found.iter().any(|(f, _)| f.split('/').any(|seg| seg.eq_ignore_ascii_case(".git"))) {
+        bail!("refusing to replace `{shown}`: it holds a `.git` folder; {how}");
+    }
+    if let Some(marker) = read_marker(&out_c)? {
+        let strangers = marker.strangers(&found);
         if !strangers.is_empty() {
             bail!(
                 "refusing to replace `{shown}`: it holds {} planbook did not write ({}); move {} out or {how}",
@@ -115,13 +130,13 @@ pub fn check_output(out: &Path, root: &Path, harness: &Path, force: bool) -> any
         }
         return Ok(out_c);
     }
-    if found.iter().any(|f| f == NOJEKYLL) {
+    if found.iter().any(|(f, _)| f == NOJEKYLL) {
         if !force {
             bail!(
                 "refusing to replace `{shown}`: it has `{NOJEKYLL}` but no `{SITE_MARKER}`, so it was built by an earlier planbook or by something else; if it is an old planbook site, build once with --force to adopt it, otherwise {how}"
             );
         }
-        let strangers: Vec<&String> = found.iter().filter(|f| *f != NOJEKYLL && !looks_built(f)).collect();
+        let strangers: Vec<&String> = found.iter().map(|(f, _)| f).filter(|f| !site_path(f)).collect();
         if !strangers.is_empty() {
             bail!(
                 "refusing to replace `{shown}` even with --force: it holds {} that no site has ({}); {how}",
@@ -149,20 +164,17 @@ fn some(items: &[&String]) -> String {
     s.join(", ")
 }
 
-/// A file watch mode was writing when it was killed (`.name.planbook-tmp`, beside its final name).
-fn is_live_temporary(rel: &str) -> bool {
-    rel.rsplit('/').next().is_some_and(|n| n.starts_with('.') && n.ends_with(".planbook-tmp"))
+/// A file watch mode was writing when it was killed: `.name.planbook-tmp` beside a listed `name`.
+fn is_live_temporary(rel: &str, listed: &BTreeMap<String, u64>) -> bool {
+    let (dir, name) = rel.rsplit_once('/').map_or(("", rel), |(d, n)| (d, n));
+    let Some(base) = name.strip_prefix('.').and_then(|n| n.strip_suffix(".planbook-tmp")) else { return false };
+    let listed_name = if dir.is_empty() { base.to_string() } else { format!("{dir}/{base}") };
+    listed.contains_key(&listed_name) || base == SITE_MARKER
 }
 
-fn looks_built(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel);
-    name == "CNAME"
-        || name.rsplit_once('.').is_some_and(|(_, ext)| SITE_EXTENSIONS.iter().any(|e| ext.eq_ignore_ascii_case(e)))
-}
-
-/// Every file, symlink and other non-folder under `dir`, relative and `/`-separated, sorted;
-/// symlinks are listed, never followed.
-fn list_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+/// Every file, symlink and other non-folder under `dir` with its size, relative and
+/// `/`-separated, sorted; symlinks are listed (with their own size), never followed.
+fn list_files(dir: &Path) -> anyhow::Result<Vec<(String, u64)>> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = stack.pop() {
@@ -171,10 +183,13 @@ fn list_files(dir: &Path) -> anyhow::Result<Vec<String>> {
             let entry = entry.with_context(|| format!("reading `{}`", path.display()))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
-            if entry.file_type()?.is_dir() {
+            let meta = std::fs::symlink_metadata(entry.path())?;
+            if meta.is_dir() {
                 stack.push((entry.path(), child));
             } else {
-                out.push(child);
+                // Anything but a regular file (a symlink, a socket) is never planbook's.
+                let size = if meta.is_file() { meta.len() } else { u64::MAX };
+                out.push((child, size));
             }
         }
     }
@@ -182,40 +197,76 @@ fn list_files(dir: &Path) -> anyhow::Result<Vec<String>> {
     Ok(out)
 }
 
-/// The files a site's marker lists; `None` when there is no marker. A marker of another format
-/// is an error (a newer planbook wrote it).
-fn read_marker(dir: &Path) -> anyhow::Result<Option<BTreeSet<String>>> {
-    let path = dir.join(SITE_MARKER);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("reading `{}`", path.display())),
-    };
-    let mut lines = text.lines();
-    if lines.next() != Some(MARKER_HEADER) {
-        bail!(
-            "refusing to replace `{}`: its `{SITE_MARKER}` is not one this planbook reads (a newer version wrote it?)",
-            dir.display()
-        );
-    }
-    Ok(Some(lines.filter(|l| !l.is_empty()).map(str::to_string).collect()))
+/// A site's marker, read.
+struct Marker {
+    /// Listed files and their sizes.
+    files: BTreeMap<String, u64>,
+    /// Watch mode was updating the site file by file: sizes may be newer than the list.
+    updating: bool,
 }
 
-fn marker_text(files: &BTreeSet<String>) -> String {
-    let mut text = String::with_capacity(files.len() * 48 + 32);
-    text.push_str(MARKER_HEADER);
+impl Marker {
+    /// The files found that the marker does not account for: unlisted, of another size, or of
+    /// a kind planbook never writes.
+    fn strangers<'a>(&self, found: &'a [(String, u64)]) -> Vec<&'a String> {
+        found
+            .iter()
+            .filter(|(f, size)| {
+                if f == SITE_MARKER || is_live_temporary(f, &self.files) {
+                    return false;
+                }
+                let listed = self.files.get(f).is_some_and(|s| self.updating || s == size);
+                !(listed && site_path(f) && *size != u64::MAX)
+            })
+            .map(|(f, _)| f)
+            .collect()
+    }
+}
+
+/// The marker of the site in `dir`; `None` when there is none. A marker of another format, a
+/// symlink or an oversized one is an error.
+fn read_marker(dir: &Path) -> anyhow::Result<Option<Marker>> {
+    let path = dir.join(SITE_MARKER);
+    let refuse = |why: &str| anyhow::anyhow!("refusing to replace `{}`: its `{SITE_MARKER}` {why}", dir.display());
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("reading `{}`", path.display())),
+        Ok(m) if !m.is_file() => return Err(refuse("is not a regular file")),
+        Ok(m) if m.len() > MAX_MARKER => return Err(refuse("is too large to be planbook's")),
+        Ok(_) => {}
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading `{}`", path.display()))?;
+    let mut lines = text.lines();
+    let updating = match lines.next() {
+        Some(MARKER_HEADER) => false,
+        Some(MARKER_UPDATING) => true,
+        _ => return Err(refuse("is not one this planbook reads (a newer version wrote it?)")),
+    };
+    let mut files = BTreeMap::new();
+    for line in lines.filter(|l| !l.is_empty()) {
+        let (size, file) = line.split_once('\t').ok_or_else(|| refuse("is damaged"))?;
+        files.insert(file.to_string(), size.parse().map_err(|_| refuse("is damaged"))?);
+    }
+    Ok(Some(Marker { files, updating }))
+}
+
+fn marker_text(files: &BTreeMap<String, u64>, header: &str) -> String {
+    let mut text = String::with_capacity(files.len() * 56 + 32);
+    text.push_str(header);
     text.push('\n');
-    for f in files {
-        text.push_str(f);
-        text.push('\n');
+    for (f, size) in files {
+        text.push_str(&format!("{size}\t{f}\n"));
     }
     text
 }
 
-/// A site-relative path planbook may write: `/`-separated plain names, none of them `..`, and
-/// not one of the files that say what the folder is.
+/// A site-relative path planbook may write: `/`-separated plain names (no empty, `.` or `..`
+/// segment, no control character), and not one of the files that say what the folder is.
 fn checked(path: &str) -> anyhow::Result<&str> {
-    let plain = !path.is_empty() && Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
+    let plain = !path.is_empty()
+        && !path.starts_with('/')
+        && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
+        && !path.chars().any(|c| c.is_control() || c == '\\');
     if !plain || path == SITE_MARKER || path == BUILDING {
         bail!("internal error: `{path}` is not a path inside the site");
     }
@@ -231,7 +282,7 @@ pub struct SiteWriter {
     out: PathBuf,
     parent: PathBuf,
     name: String,
-    files: Mutex<BTreeSet<String>>,
+    files: Mutex<BTreeMap<String, u64>>,
     committed: bool,
 }
 
@@ -248,10 +299,14 @@ impl SiteWriter {
         std::fs::create_dir_all(&parent).with_context(|| format!("creating `{}`", parent.display()))?;
         tidy_leftovers(&parent, &name, out);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-        if tmp.exists() {
+        if let Err(e) = std::fs::create_dir(&tmp) {
+            // Ours from an earlier build in this process (watch mode): it says so.
+            if e.kind() != std::io::ErrorKind::AlreadyExists || !is_ours(&tmp, std::process::id()) {
+                return Err(e).with_context(|| format!("creating `{}`", tmp.display()));
+            }
             std::fs::remove_dir_all(&tmp).with_context(|| format!("removing `{}`", tmp.display()))?;
+            std::fs::create_dir(&tmp).with_context(|| format!("creating `{}`", tmp.display()))?;
         }
-        std::fs::create_dir(&tmp).with_context(|| format!("creating `{}`", tmp.display()))?;
         std::fs::write(tmp.join(BUILDING), format!("{}\n", std::process::id()))
             .with_context(|| format!("writing into `{}`", tmp.display()))?;
         Ok(SiteWriter { tmp, out: out.to_path_buf(), parent, name, files: Mutex::default(), committed: false })
@@ -268,24 +323,24 @@ impl SiteWriter {
         if let Some(dir) = target.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
         }
-        match contents {
-            Contents::Bytes(b) => std::fs::write(&target, b),
-            Contents::CopyOf(src) => std::fs::copy(src, &target).map(|_| ()),
+        let size = match contents {
+            Contents::Bytes(b) => std::fs::write(&target, b).map(|()| b.len() as u64),
+            Contents::CopyOf(src) => std::fs::copy(src, &target),
         }
         .with_context(|| format!("writing `{}`", target.display()))?;
-        self.files.lock().expect("no panic while holding the lock").insert(path.to_string());
+        self.files.lock().expect("no panic while holding the lock").insert(path.to_string(), size);
         Ok(())
     }
 
     /// Writes `.nojekyll` and the ownership marker (last), then moves the new site into place.
-    /// Returns the files the site holds (what the marker lists).
-    pub fn commit(mut self) -> anyhow::Result<BTreeSet<String>> {
+    /// Returns the files the site holds with their sizes (what the marker lists).
+    pub fn commit(mut self) -> anyhow::Result<BTreeMap<String, u64>> {
         self.write(NOJEKYLL, Contents::Bytes(b""))?;
         let files = std::mem::take(&mut *self.files.lock().expect("no panic while holding the lock"));
-        std::fs::write(self.tmp.join(SITE_MARKER), marker_text(&files))
+        std::fs::write(self.tmp.join(SITE_MARKER), marker_text(&files, MARKER_HEADER))
             .with_context(|| format!("writing `{}`", self.tmp.join(SITE_MARKER).display()))?;
         std::fs::remove_file(self.tmp.join(BUILDING)).with_context(|| format!("finishing `{}`", self.tmp.display()))?;
-        swap_into_place(&self.tmp, &self.out, &self.parent, &self.name)?;
+        swap_into_place(&self.tmp, &self.out, &self.parent, &self.name, exchange)?;
         self.committed = true;
         Ok(files)
     }
@@ -299,17 +354,54 @@ impl Drop for SiteWriter {
     }
 }
 
-/// Moves `tmp` to `out`. With an existing `out`: one atomic exchange where the OS offers it,
-/// else move aside, move in, remove the old one (putting it back if moving in fails).
-fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow::Result<()> {
+/// The files in a site folder that its own marker does not account for (added since it was
+/// checked, before the swap).
+fn foreign_files(dir: &Path) -> anyhow::Result<Vec<String>> {
+    let found = list_files(dir)?;
+    Ok(match read_marker(dir)? {
+        Some(marker) => marker.strangers(&found).into_iter().cloned().collect(),
+        None => found.into_iter().map(|(f, _)| f).filter(|f| f != NOJEKYLL && !site_path(f)).collect(),
+    })
+}
+
+/// Moves `tmp` to `out`. With an existing `out`: one atomic exchange where the OS offers it
+/// (`swap`), else move aside, move in. Before the previous site is removed it is checked again:
+/// a file that arrived in it since `check_output` puts it back and fails the build.
+fn swap_into_place(
+    tmp: &Path,
+    out: &Path,
+    parent: &Path,
+    name: &str,
+    swap: fn(&Path, &Path) -> anyhow::Result<bool>,
+) -> anyhow::Result<()> {
     if !out.exists() {
         return std::fs::rename(tmp, out).with_context(|| format!("moving the new site into `{}`", out.display()));
     }
-    if exchange(tmp, out)? {
+    let arrived = |old: &Path| -> anyhow::Result<()> {
+        let foreign = foreign_files(old)?;
+        if foreign.is_empty() {
+            return Ok(());
+        }
+        let foreign: Vec<&String> = foreign.iter().collect();
+        bail!(
+            "`{}` received {} planbook did not write while the site was built ({}); the previous site is kept",
+            out.display(),
+            plural(foreign.len(), "file"),
+            some(&foreign)
+        )
+    };
+    if swap(tmp, out)? {
         // `tmp` now holds the previous site.
-        return std::fs::remove_dir_all(tmp)
-            .with_context(|| format!("removing the previous site (moved to `{}`)", tmp.display()));
+        if let Err(e) = arrived(tmp) {
+            swap(tmp, out)?;
+            return Err(e);
+        }
+        // Best effort: a previous site that cannot be removed now is a leftover the next build
+        // removes (it carries the marker).
+        let _ = std::fs::remove_dir_all(tmp);
+        return Ok(());
     }
+    arrived(out)?;
     let old = parent.join(format!(".{name}.old-{}", std::process::id()));
     std::fs::rename(out, &old).with_context(|| format!("moving the previous site `{}` aside", out.display()))?;
     if let Err(e) = std::fs::rename(tmp, out) {
@@ -317,7 +409,8 @@ fn swap_into_place(tmp: &Path, out: &Path, parent: &Path, name: &str) -> anyhow:
         let _ = std::fs::rename(&old, out);
         return Err(e).with_context(|| format!("moving the new site into `{}`", out.display()));
     }
-    std::fs::remove_dir_all(&old).with_context(|| format!("removing the previous site `{}`", old.display()))
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
 }
 
 /// Swaps two folders atomically; `Ok(false)` when the OS or file system cannot.
@@ -345,10 +438,24 @@ fn exchange(_: &Path, _: &Path) -> anyhow::Result<bool> {
     Ok(false)
 }
 
+/// The process id in `.NAME.tmp-PID` / `.NAME.old-PID`.
+fn leftover_pid(file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?;
+    let (_, pid) = rest.rsplit_once(".tmp-").or_else(|| rest.rsplit_once(".old-"))?;
+    pid.parse().ok()
+}
+
+/// Whether `dir` is planbook's: a build of process `pid` (its `.planbook-building` names it) or
+/// a whole site (a marker this planbook reads).
+fn is_ours(dir: &Path, pid: u32) -> bool {
+    let building = std::fs::read_to_string(dir.join(BUILDING)).is_ok_and(|t| t.trim() == pid.to_string());
+    building || read_marker(dir).is_ok_and(|m| m.is_some())
+}
+
 /// Removes `.{name}.tmp-PID` and `.{name}.old-PID` folders beside the output whose process is
-/// gone and that say they are planbook's (a `.planbook-building` or `.planbook-site` file).
-/// When `out` is missing (a kill between the two renames of the fallback swap), the newest old
-/// site is put back first. Best effort: a leftover that cannot be removed stays.
+/// gone and that are planbook's (`is_ours`). When `out` is missing (a kill between the two
+/// renames of the fallback swap), the newest old site is put back first. Best effort: a
+/// leftover that cannot be removed stays.
 fn tidy_leftovers(parent: &Path, name: &str, out: &Path) {
     let Ok(entries) = std::fs::read_dir(parent) else { return };
     let (tmp_prefix, old_prefix) = (format!(".{name}.tmp-"), format!(".{name}.old-"));
@@ -358,11 +465,11 @@ fn tidy_leftovers(parent: &Path, name: &str, out: &Path) {
         let pid = file_name.strip_prefix(&tmp_prefix).or_else(|| file_name.strip_prefix(&old_prefix));
         let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else { continue };
         let path = entry.path();
-        let ours = path.join(BUILDING).is_file() || path.join(SITE_MARKER).is_file();
-        if pid == std::process::id() || process_alive(pid) || !ours || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || pid == std::process::id() || process_alive(pid) || !is_ours(&path, pid) {
             continue;
         }
-        if file_name.starts_with(&old_prefix) && path.join(SITE_MARKER).is_file() {
+        if file_name.starts_with(&old_prefix) && read_marker(&path).is_ok_and(|m| m.is_some()) {
             olds.push(path);
         } else {
             let _ = std::fs::remove_dir_all(&path);
@@ -394,18 +501,19 @@ fn process_alive(_: u32) -> bool {
 }
 
 /// A site that watch mode updates in place, file by file. It keeps the list of files it holds
-/// and rewrites the ownership marker when the list changes, so the folder stays one that
-/// `check_output` accepts.
+/// with their sizes, and the ownership marker in step: `begin` marks the marker as updating
+/// (sizes may change), new files are listed before they are written, and `finish` writes the
+/// exact list again, so a kill at any moment leaves a folder the next build accepts.
 #[derive(Debug)]
 pub struct LiveSite {
     out: PathBuf,
-    files: Mutex<BTreeSet<String>>,
-    listed: Mutex<BTreeSet<String>>,
+    files: Mutex<BTreeMap<String, u64>>,
+    listed: Mutex<BTreeMap<String, u64>>,
 }
 
 impl LiveSite {
     /// The live folder `out` holding `files` (what `SiteWriter::commit` returned).
-    pub fn new(out: &Path, files: BTreeSet<String>) -> LiveSite {
+    pub fn new(out: &Path, files: BTreeMap<String, u64>) -> LiveSite {
         LiveSite { out: out.to_path_buf(), listed: Mutex::new(files.clone()), files: Mutex::new(files) }
     }
 
@@ -414,22 +522,33 @@ impl LiveSite {
         &self.out
     }
 
-    /// Whether the folder still looks like the site written (watch mode rebuilds it whole when
-    /// someone removed it).
+    /// Whether the folder is still the site written (watch mode rebuilds it whole when someone
+    /// removed it, and writes nothing into a folder that is no longer planbook's).
     pub fn is_intact(&self) -> bool {
-        self.out.join(SITE_MARKER).is_file()
+        read_marker(&self.out).is_ok_and(|m| m.is_some())
+    }
+
+    /// Starts an update: the marker says sizes may change until `finish`.
+    pub fn begin(&self) -> anyhow::Result<()> {
+        if !self.is_intact() {
+            bail!("`{}` is no longer the site planbook wrote; nothing written", self.out.display());
+        }
+        let listed = self.listed.lock().expect("no panic while holding the lock");
+        self.write_marker(&listed, MARKER_UPDATING)
     }
 
     /// Replaces one file: written beside its final name, then renamed over it, so the preview
-    /// server never serves half a file. A new file is listed in the marker before it is written,
-    /// so a kill at any moment leaves a folder the next build accepts.
+    /// server never serves half a file. A new file is listed in the marker before it is written.
     pub fn replace_file(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let dest = self.out.join(checked(path)?);
+        if !self.out.is_dir() {
+            bail!("`{}` is gone; nothing written", self.out.display());
+        }
         {
             let mut listed = self.listed.lock().expect("no panic while holding the lock");
-            if !listed.contains(path) {
-                listed.insert(path.to_string());
-                self.write_marker(&listed)?;
+            if !listed.contains_key(path) {
+                listed.insert(path.to_string(), bytes.len() as u64);
+                self.write_marker(&listed, MARKER_UPDATING)?;
             }
         }
         let dir = dest.parent().unwrap_or(&self.out);
@@ -438,7 +557,7 @@ impl LiveSite {
         let tmp = dir.join(format!(".{name}.planbook-tmp"));
         std::fs::write(&tmp, bytes).with_context(|| format!("cannot write `{}`", tmp.display()))?;
         std::fs::rename(&tmp, &dest).with_context(|| format!("cannot write `{}`", dest.display()))?;
-        self.files.lock().expect("no panic while holding the lock").insert(path.to_string());
+        self.files.lock().expect("no panic while holding the lock").insert(path.to_string(), bytes.len() as u64);
         Ok(())
     }
 
@@ -462,22 +581,20 @@ impl LiveSite {
         Ok(())
     }
 
-    /// Rewrites the marker when files were removed since it was last written (added files are
-    /// listed as they are written), so it lists exactly what the folder holds, as a fresh build's
-    /// marker would.
-    pub fn sync_marker(&self) -> anyhow::Result<()> {
+    /// Ends an update: the marker lists exactly the files the folder holds, with their sizes,
+    /// as a fresh build's marker would.
+    pub fn finish(&self) -> anyhow::Result<()> {
         let files = self.files.lock().expect("no panic while holding the lock");
         let mut listed = self.listed.lock().expect("no panic while holding the lock");
-        if *files != *listed {
-            self.write_marker(&files)?;
-            *listed = files.clone();
-        }
+        self.write_marker(&files, MARKER_HEADER)?;
+        *listed = files.clone();
         Ok(())
     }
 
-    fn write_marker(&self, files: &BTreeSet<String>) -> anyhow::Result<()> {
-        let tmp = self.out.join(format!("{SITE_MARKER}.planbook-tmp"));
-        std::fs::write(&tmp, marker_text(files)).with_context(|| format!("cannot write `{}`", tmp.display()))?;
+    fn write_marker(&self, files: &BTreeMap<String, u64>, header: &str) -> anyhow::Result<()> {
+        let tmp = self.out.join(format!(".{SITE_MARKER}.planbook-tmp"));
+        std::fs::write(&tmp, marker_text(files, header))
+            .with_context(|| format!("cannot write `{}`", tmp.display()))?;
         std::fs::rename(&tmp, self.out.join(SITE_MARKER))
             .with_context(|| format!("cannot write `{}`", self.out.join(SITE_MARKER).display()))
     }

@@ -339,7 +339,7 @@ mod tests {
         // Just under the limit, serde_yaml's per-token cost stays small.
         let deep_ok = format!("a: {}{}{}\n", "[".repeat(60), "x, ".repeat(15_000), "]".repeat(60));
         assert!(front_matter(&deep_ok).is_ok());
-        assert!(start.elapsed() < std::time::Duration::from_secs(3), "{:?}", start.elapsed());
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 
     #[test]
@@ -360,6 +360,6 @@ mod tests {
         let start = std::time::Instant::now();
         let fm = front_matter(&text).unwrap();
         assert_eq!((fm.len(), fm[3_999].line, fm[3_999].column), (4_000, 4_000, 10));
-        assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 }

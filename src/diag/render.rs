@@ -361,6 +361,6 @@ mod tests {
         assert!(out.contains(&format!("at column 11: `{}…` (here)", &line[..90])), "{out:.600}");
         let json = r.render_json(&RenderOptions::default());
         assert!(json.contains("\"column\": 199991"));
-        assert!(start.elapsed() < std::time::Duration::from_secs(3), "{:?}", start.elapsed());
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 }

@@ -336,6 +336,6 @@ mod tests {
         assert_eq!(m.refs[19_999].relation, Some(Relation::Resolves));
         let got = refs(&format!("[{}](x.md)\n", "resolves EP-1 ".repeat(10_000)));
         assert_eq!(got.len(), 10_001);
-        assert!(start.elapsed() < std::time::Duration::from_secs(3), "{:?}", start.elapsed());
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
     }
 }

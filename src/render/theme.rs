@@ -84,8 +84,9 @@ impl Theme {
             if !fence.contains(&dir) {
                 bail!("the theme folder `{}` set in planbook.yaml is outside the repository", dir.display());
             }
+            // ...and of its own kind: `style.css -> ../.env` is not a stylesheet.
             let inside = |p: &Path| -> anyhow::Result<PathBuf> {
-                fence.regular_path(p).with_context(|| {
+                fence.regular_path(p).filter(|real| real.extension() == p.extension()).with_context(|| {
                     format!("the theme file `{}` is not a regular file inside the repository", p.display())
                 })
             };

@@ -107,6 +107,55 @@ fn get(addr: SocketAddr, request: &str) -> String {
     out
 }
 
+fn start(live_reload: bool) -> (tempfile::TempDir, Server) {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("index.html"), "<body>home</body>").unwrap();
+    let mut opts = ServeOptions::preview("127.0.0.1".parse().unwrap(), 0, Vec::new());
+    opts.live_reload = live_reload;
+    let server = Server::start_with(tmp.path(), opts).unwrap();
+    (tmp, server)
+}
+
+#[test]
+fn idle_connections_left_open_are_dropped_at_the_deadline() {
+    let (_tmp, server) = start(false);
+    let idle: Vec<TcpStream> = (0..WORKERS + QUEUE).map(|_| TcpStream::connect(server.addr).unwrap()).collect();
+    let request = format!("GET / HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", server.addr.port());
+    let t = Instant::now();
+    loop {
+        let page = get(server.addr, &request);
+        if page.starts_with("HTTP/1.1 200") {
+            break;
+        }
+        assert!(t.elapsed() < HEAD_DEADLINE * 2, "idle clients still hold the pool after {:?}: {page}", t.elapsed());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(idle);
+}
+
+#[test]
+fn long_headers_and_many_event_streams_are_capped() {
+    let (_tmp, server) = start(true);
+    let long =
+        format!("GET / HTTP/1.1\r\nHost: localhost:{}\r\nX: {}\r\n\r\n", server.addr.port(), "a".repeat(MAX_HEAD));
+    assert!(get(server.addr, &long).starts_with("HTTP/1.1 431"));
+    let events = format!("GET {PREFIX}events HTTP/1.1\r\nHost: localhost:{}\r\n\r\n", server.addr.port());
+    let streams: Vec<TcpStream> = (0..MAX_EVENT_CLIENTS + 6)
+        .map(|_| {
+            let mut s = TcpStream::connect(server.addr).unwrap();
+            s.write_all(events.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    let t = Instant::now();
+    while server.event_clients() < MAX_EVENT_CLIENTS && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(server.event_clients(), MAX_EVENT_CLIENTS, "the oldest are dropped");
+    drop(streams);
+}
+
 #[test]
 fn idle_connections_cannot_take_more_than_the_pool() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,6 +1,6 @@
 use super::*;
 
-fn write_site(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<BTreeSet<String>> {
+fn write_site(out: &Path, files: &[(&str, &[u8])]) -> anyhow::Result<BTreeMap<String, u64>> {
     let w = SiteWriter::create(out)?;
     for (path, bytes) in files {
         w.write(path, Contents::Bytes(bytes))?;
@@ -31,8 +31,11 @@ fn replaces_whole_site_and_leaves_no_stale_files() {
     let files = write_site(&out, &[("b/index.html", b"two")]).unwrap();
     assert!(!out.join("a").exists(), "stale page removed");
     assert_eq!(std::fs::read(out.join("b/index.html")).unwrap(), b"two");
-    assert_eq!(files.into_iter().collect::<Vec<_>>(), [".nojekyll", "b/index.html"]);
-    assert_eq!(std::fs::read_to_string(out.join(SITE_MARKER)).unwrap(), "planbook-site 1\n.nojekyll\nb/index.html\n");
+    assert_eq!(files.into_keys().collect::<Vec<_>>(), [".nojekyll", "b/index.html"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join(SITE_MARKER)).unwrap(),
+        "planbook-site 1\n0\t.nojekyll\n3\tb/index.html\n"
+    );
     assert!(!out.join(BUILDING).exists());
     assert_eq!(names(dir.path()), ["site"], "no temporary folders left");
 }
@@ -54,7 +57,7 @@ fn failed_write_keeps_previous_site() {
 fn paths_outside_the_site_are_never_written() {
     let dir = tempfile::tempdir().unwrap();
     let w = SiteWriter::create(&dir.path().join("site")).unwrap();
-    for bad in ["../x.html", "/etc/x", "a/../../x", "", SITE_MARKER, BUILDING] {
+    for bad in ["../x.html", "/etc/x", "a/../../x", "", "a/./b.html", "a//b.html", "a\nb.html", SITE_MARKER, BUILDING] {
         assert!(w.write(bad, Contents::Bytes(b"x")).is_err(), "{bad}");
     }
     assert!(!dir.path().join("x.html").exists());
@@ -128,14 +131,93 @@ fn replaces_its_own_site_only_while_it_holds_nothing_else() {
     let out = root.join("site");
     write_site(&out, &[("index.html", b"x"), ("plans/a/index.html", b"y")]).unwrap();
     assert_eq!(check_output(&out, &root, &harness, false).unwrap(), out.canonicalize().unwrap());
-    std::fs::write(out.join("plans/.index.html.planbook-tmp"), "half").unwrap();
+    std::fs::write(out.join("plans/a/.index.html.planbook-tmp"), "half").unwrap();
     assert!(check_output(&out, &root, &harness, false).is_ok(), "a killed watch's temporary file is ours");
     std::fs::write(out.join("plans/notes.md"), "mine").unwrap();
     let e = check_output(&out, &root, &harness, true).unwrap_err().to_string();
     assert!(e.contains("1 file planbook did not write (`plans/notes.md`)"), "{e}");
     std::fs::remove_file(out.join("plans/notes.md")).unwrap();
+    std::fs::write(out.join("index.html"), "changed size").unwrap();
+    assert!(
+        check_output(&out, &root, &harness, false).unwrap_err().to_string().contains("`index.html`"),
+        "same name, other size"
+    );
     std::fs::write(out.join(SITE_MARKER), "planbook-site 99\n").unwrap();
     assert!(check_output(&out, &root, &harness, true).unwrap_err().to_string().contains("newer"));
+}
+
+#[test]
+fn a_marker_from_the_repository_cannot_claim_other_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, harness) = repo(tmp.path());
+    let out = root.join("config");
+    std::fs::create_dir_all(out.join(".git")).unwrap();
+    std::fs::write(out.join(".env"), "SECRET=1\n").unwrap();
+    std::fs::write(out.join(".git/HEAD"), "x").unwrap();
+    let check = || check_output(&out, &root, &harness, true).map_err(|e| e.to_string());
+    // A marker committed by someone else, listing the user's files with their exact sizes.
+    std::fs::write(out.join(SITE_MARKER), "planbook-site 1\n9\t.env\n1\t.git/HEAD\n3\t../x\n").unwrap();
+    assert!(check().unwrap_err().contains("`.git`"), "a `.git` inside is refused first");
+    std::fs::remove_dir_all(out.join(".git")).unwrap();
+    assert!(check().unwrap_err().contains("`.env`"), "`.env` is never a site file");
+    std::fs::write(out.join("credentials.json"), "{}").unwrap();
+    std::fs::write(out.join(SITE_MARKER), "planbook-site 1\n9\t.env\n2\tcredentials.json\n").unwrap();
+    assert!(check().unwrap_err().contains("`credentials.json`"));
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(out.join(SITE_MARKER)).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", out.join(SITE_MARKER)).unwrap();
+        assert!(check().unwrap_err().contains("not a regular file"));
+    }
+    assert_eq!(std::fs::read_to_string(out.join(".env")).unwrap(), "SECRET=1\n");
+}
+
+#[test]
+fn planbooks_temporary_names_are_not_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, harness) = repo(tmp.path());
+    for name in [".site.tmp-12", ".public.old-3"] {
+        let e = check_output(&tmp.path().join(name), &root, &harness, false).unwrap_err().to_string();
+        assert!(e.contains("temporary folders"), "{e}");
+    }
+}
+
+#[test]
+fn files_arriving_during_the_build_keep_the_previous_site() {
+    for swap in [exchange as fn(&Path, &Path) -> anyhow::Result<bool>, |_: &Path, _: &Path| Ok(false)] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        write_site(&out, &[("index.html", b"old")]).unwrap();
+        let w = SiteWriter::create(&out).unwrap();
+        w.write("index.html", Contents::Bytes(b"new")).unwrap();
+        // Checked before the build; then someone saves a file into the folder.
+        std::fs::write(out.join("notes.md"), "mine").unwrap();
+        w.write(NOJEKYLL, Contents::Bytes(b"")).unwrap();
+        let files = w.files.lock().unwrap().clone();
+        std::fs::write(w.tmp.join(SITE_MARKER), marker_text(&files, MARKER_HEADER)).unwrap();
+        std::fs::remove_file(w.tmp.join(BUILDING)).unwrap();
+        let e = swap_into_place(&w.tmp, &out, dir.path(), "site", swap).unwrap_err().to_string();
+        assert!(e.contains("`notes.md`"), "{e}");
+        assert_eq!(std::fs::read_to_string(out.join("notes.md")).unwrap(), "mine");
+        assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "old");
+    }
+}
+
+#[test]
+fn the_fallback_swap_replaces_the_site_and_leaves_nothing_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    write_site(&out, &[("index.html", b"old")]).unwrap();
+    let w = SiteWriter::create(&out).unwrap();
+    w.write("index.html", Contents::Bytes(b"new")).unwrap();
+    w.write(NOJEKYLL, Contents::Bytes(b"")).unwrap();
+    let files = w.files.lock().unwrap().clone();
+    std::fs::write(w.tmp.join(SITE_MARKER), marker_text(&files, MARKER_HEADER)).unwrap();
+    std::fs::remove_file(w.tmp.join(BUILDING)).unwrap();
+    swap_into_place(&w.tmp, &out, dir.path(), "site", |_, _| Ok(false)).unwrap();
+    std::mem::forget(w);
+    assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
+    assert_eq!(names(dir.path()), ["site"]);
 }
 
 #[cfg(unix)]
@@ -160,20 +242,32 @@ fn leftovers_of_killed_builds_are_removed_and_a_site_left_aside_comes_back() {
     let dead = 4_999_999;
     let tmp = dir.path().join(format!(".site.tmp-{dead}"));
     std::fs::create_dir_all(tmp.join("plans")).unwrap();
-    std::fs::write(tmp.join(BUILDING), "").unwrap();
+    std::fs::write(tmp.join(BUILDING), format!("{dead}\n")).unwrap();
     let old = dir.path().join(format!(".site.old-{dead}"));
     std::fs::create_dir_all(&old).unwrap();
-    std::fs::write(old.join(SITE_MARKER), "planbook-site 1\nindex.html\n").unwrap();
+    std::fs::write(old.join(SITE_MARKER), "planbook-site 1\n8\tindex.html\n").unwrap();
     std::fs::write(old.join("index.html"), "previous").unwrap();
     let stranger = dir.path().join(format!(".site.tmp-{dead}1"));
     std::fs::create_dir_all(&stranger).unwrap();
+    // Says it is a build of another process than its name: not ours either.
+    let lying = dir.path().join(format!(".site.tmp-{dead}2"));
+    std::fs::create_dir_all(&lying).unwrap();
+    std::fs::write(lying.join(BUILDING), "12\n").unwrap();
+    // A build that is still running (init never exits).
+    let running = dir.path().join(".site.tmp-1");
+    std::fs::create_dir_all(&running).unwrap();
+    std::fs::write(running.join(BUILDING), "1\n").unwrap();
     // The kill happened between the two renames: there is no `site/`.
     let w = SiteWriter::create(&out).unwrap();
     assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "previous", "put back before building");
     w.write("index.html", Contents::Bytes(b"new")).unwrap();
     w.commit().unwrap();
     assert_eq!(std::fs::read_to_string(out.join("index.html")).unwrap(), "new");
-    assert_eq!(names(dir.path()), [format!(".site.tmp-{dead}1"), "site".to_string()], "not ours: kept");
+    assert_eq!(
+        names(dir.path()),
+        [".site.tmp-1".to_string(), format!(".site.tmp-{dead}1"), format!(".site.tmp-{dead}2"), "site".to_string()],
+        "running or not ours: kept"
+    );
 }
 
 #[test]
@@ -183,15 +277,23 @@ fn a_live_site_lists_new_files_before_writing_them() {
     let out = root.join("site");
     let files = write_site(&out, &[("index.html", b"x"), ("a/index.html", b"a")]).unwrap();
     let live = LiveSite::new(&out, files);
+    live.begin().unwrap();
     live.replace_file("b/index.html", b"b").unwrap();
-    assert!(std::fs::read_to_string(out.join(SITE_MARKER)).unwrap().contains("\nb/index.html\n"));
+    live.replace_file("index.html", b"longer").unwrap();
+    let marker = std::fs::read_to_string(out.join(SITE_MARKER)).unwrap();
+    assert!(marker.starts_with("planbook-site 1 updating\n") && marker.contains("\n1\tb/index.html\n"), "{marker}");
+    assert!(check_output(&out, &root, &harness, false).is_ok(), "killed mid-update: still planbook's");
     live.remove_file("a/index.html").unwrap();
     assert!(!out.join("a").exists(), "emptied folder removed");
-    live.sync_marker().unwrap();
+    live.finish().unwrap();
     assert_eq!(
         std::fs::read_to_string(out.join(SITE_MARKER)).unwrap(),
-        "planbook-site 1\n.nojekyll\nb/index.html\nindex.html\n"
+        "planbook-site 1\n0\t.nojekyll\n1\tb/index.html\n6\tindex.html\n"
     );
     assert!(check_output(&out, &root, &harness, false).is_ok());
     assert!(live.replace_file("../escape.html", b"x").is_err());
+    // Removed and replaced by someone's own folder: nothing is written into it.
+    std::fs::remove_dir_all(&out).unwrap();
+    assert!(live.begin().is_err() && live.replace_file("index.html", b"x").is_err());
+    assert!(!out.exists(), "not recreated");
 }

@@ -208,8 +208,14 @@ fn a_killed_build_leaves_the_previous_site_whole_and_no_leftovers() {
         // Whatever the moment, a whole site is in place: the old one or the new one.
         let now = site.read("site/.planbook-site");
         assert_eq!(now, marker, "killed after {delay_ms} ms: the site is whole");
-        for f in now.lines().skip(1) {
-            assert!(site.root().join("site").join(f).is_file(), "killed after {delay_ms} ms: {f} missing");
+        for line in now.lines().skip(1) {
+            let (size, f) = line.split_once('\t').unwrap();
+            let meta = std::fs::metadata(site.root().join("site").join(f));
+            assert_eq!(
+                meta.map(|m| m.len().to_string()).ok().as_deref(),
+                Some(size),
+                "killed after {delay_ms} ms: {f}"
+            );
         }
     }
     assert_eq!(site.run(&["build", "-q"]).code, 0);
@@ -233,6 +239,12 @@ fn images_linked_out_of_the_repository_are_not_copied() {
         ),
     );
     site.write(&format!("{PLAN}/img/a.png"), "PNG");
+    site.write(".env", "SECRET=1\n");
+    std::os::unix::fs::symlink("../../../../../.env", site.root().join(format!("{PLAN}/img/dotenv.png"))).unwrap();
+    site.write(
+        &format!("{PLAN}/003-spoof.md"),
+        plan(3, "Spoof", "![d](img/dotenv.png) ![s](planbook-src:./x.png) ![t](planbook-src:/etc/passwd.png) ![u](planbook-src:a/../../b.png)"),
+    );
     std::os::unix::fs::symlink("/proc/self/environ", site.root().join(format!("{PLAN}/img/env.png"))).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", site.root().join(format!("{PLAN}/img/passwd.png"))).unwrap();
     let m = measured(&site, &["build"]);
@@ -240,16 +252,47 @@ fn images_linked_out_of_the_repository_are_not_copied() {
     let files = tree(&site.root().join("site/files"));
     assert_eq!(files, [format!("{PLAN}/img/a.png")], "only the image inside the repository");
     assert!(site.root().join("site/plans/002-img/index.html").is_file());
+    assert!(site.root().join("site/plans/003-spoof/index.html").is_file());
+    assert_eq!(site.run(&["build"]).code, 0, "and the site stays one planbook may replace");
 }
 
 #[test]
-fn a_theme_or_url_from_planbook_yaml_cannot_reach_out() {
+fn planbook_yaml_cannot_reach_out_or_crash() {
     let site = repo();
     site.write("planbook.yaml", "repo_url: \"javascript:alert(1)\"\n");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("http:// or https://"), "{}", run.stderr);
     assert!(!site.root().join("site").exists());
+    // An error after non-ASCII text: a rustc-style excerpt, not a crash.
+    site.write("planbook.yaml", "title: ééé: x\n");
+    let m = measured(&site, &["check"]);
+    assert_no_crash(&m, "planbook.yaml error after non-ASCII text");
+    assert_eq!(m.run.code, 2);
+    assert!(m.run.stderr.contains("planbook.yaml:1:"), "{}", m.run.stderr);
+    // A config, theme or output that leads out of the repository.
+    let outside = TestSite::empty();
+    outside.write("secret.txt", "token: hunter2\n").write("theme/templates/base.html", "{{ stolen }}");
+    std::fs::remove_file(site.root().join("planbook.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.root().join("secret.txt"), site.root().join("planbook.yaml")).unwrap();
+    let run = site.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not a regular file inside the repository") && !run.stderr.contains("hunter2"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(site.root().join("planbook.yaml")).unwrap();
+    std::os::unix::fs::symlink(outside.root().join("theme"), site.root().join("theme")).unwrap();
+    site.write("planbook.yaml", "theme: theme\n");
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("outside the repository"), "{}", run.stderr);
+    let elsewhere = outside.root().join("out");
+    site.write("planbook.yaml", format!("output: {}\n", elsewhere.display()));
+    let run = site.run(&["build"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("`output:`") && !elsewhere.exists(), "{}", run.stderr);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,6 +434,8 @@ fn odd_files_and_folders_are_diagnostics() {
         &format!("{PLAN}/007-ids.md"),
         plan(7, "Ids", &format!("See EP-{} and TD-{}.", "9".repeat(50), "1".repeat(40))),
     );
+    // A stray marker in a state folder must not hide its plans.
+    site.write(&format!("{PLAN}/.planbook-site"), "planbook-site 1\n");
     std::os::unix::fs::symlink("..", site.root().join(format!("{PLAN}/loop"))).unwrap();
     std::os::unix::fs::symlink("self", site.root().join(format!("{PLAN}/self"))).unwrap();
     let m = measured(&site, &["check", "--format", "json"]);
