@@ -444,3 +444,19 @@ fn binding_beyond_loopback_warns() {
     assert_eq!(host(&format!("10.1.2.3:{port}")), "200");
     assert_eq!(host(&format!("rebound.attacker.example:{port}")), "421");
 }
+
+#[test]
+fn a_plan_replaced_by_a_link_out_of_the_repository_is_not_read() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let secret = TestSite::empty();
+    secret.write("secret.md", "# EP-009: Stolen\n\nhunter2\n");
+    std::fs::remove_file(site.root().join(GC)).unwrap();
+    std::os::unix::fs::symlink(secret.root().join("secret.md"), site.root().join(GC)).unwrap();
+    watch.wait_page("/plans/009-garbage-collection/", |s, _| s == 404);
+    drop(watch);
+    let leaked = std::fs::read_dir(site.root().join("site/plans"))
+        .unwrap()
+        .any(|e| std::fs::read_to_string(e.unwrap().path().join("index.html")).unwrap_or_default().contains("hunter2"));
+    assert!(!leaked, "the linked file's text is nowhere in the site");
+}
