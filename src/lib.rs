@@ -215,13 +215,20 @@ pub struct Built {
 /// (the caller decides with `--strict`); a broken theme or an unwritable output does, and then
 /// the previous site is left as it was.
 pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
-    let out = write::check_output(&project.output, &project.root, &project.layout.harness(), opts.force)?;
-    let (html, theme) = rayon::join(
-        || parse::HtmlOptions::new(project.config.allow_html),
-        || render::theme::Theme::load(&project.root, project.config.theme.as_deref()),
+    // Whether the output folder may be replaced is I/O (a listing of the previous site): it runs
+    // beside reading and parsing, and nothing is written before both are done.
+    let (out, read) = rayon::join(
+        || write::check_output(&project.output, &project.root, &project.layout.harness(), opts.force),
+        || {
+            let (html, theme) = rayon::join(
+                || parse::HtmlOptions::new(project.config.allow_html),
+                || render::theme::Theme::load(&project.root, project.config.theme.as_deref()),
+            );
+            anyhow::Ok((theme?, read(project, Some(&html))?))
+        },
     );
-    let theme = theme?;
-    let checked = read(project, Some(&html))?;
+    let out = out?;
+    let (theme, checked) = read?;
     let t = Instant::now();
     if opts.strict && checked.report.failed(true) {
         return Ok(Built {

@@ -91,8 +91,11 @@ pub fn scan(text: &str, prefix: &str) -> Vec<IdMatch> {
     let Some(&first) = prefix.as_bytes().first() else { return Vec::new() };
     let mut out = Vec::new();
     for (i, &b) in bytes.iter().enumerate() {
+        if b != first {
+            continue;
+        }
         let word_start = i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
-        if b != first || !word_start || !bytes[i..].starts_with(prefix.as_bytes()) {
+        if !word_start || !bytes[i..].starts_with(prefix.as_bytes()) {
             continue;
         }
         // `b` is ASCII, so `i` is a character boundary.

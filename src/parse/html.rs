@@ -344,10 +344,34 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 /// `text` with every character `is_xml_char` refuses replaced by U+FFFD; borrowed when there is
 /// none (the usual case), so a whole page can go through it.
 pub(crate) fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.chars().all(is_xml_char) {
+    if !has_refused_char(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.chars().map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' }).collect())
+}
+
+/// Whether UTF-8 `bytes` hold a character `is_xml_char` refuses, found without decoding: C0
+/// controls and DEL are single bytes, C1 controls are 0xC2 0x80-0x9F and U+FFFE/U+FFFF are
+/// 0xEF 0xBF 0xBE/0xBF (0xC2 and 0xEF are never continuation bytes). A whole page goes through
+/// it, so it is a plain byte scan.
+fn has_refused_char(bytes: &[u8]) -> bool {
+    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | matches!(b, 0x7F | 0xC2 | 0xEF);
+    let refused_at = |i: usize| match bytes[i] {
+        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
+        _ => true,
+    };
+    // Blocks of 64 bytes are tested without branching (vectorised); only a block with a suspect
+    // byte is looked at closely.
+    for (k, block) in bytes.chunks(64).enumerate() {
+        if block.iter().fold(false, |hit, &b| hit | suspect(b)) {
+            let start = k * 64;
+            if (start..start + block.len()).any(|i| suspect(bytes[i]) && refused_at(i)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// Escapes text for HTML element content and attribute values, and for XML. Characters no XML

@@ -132,6 +132,13 @@ fn control_characters_never_reach_output() {
     assert_eq!(out, "a\u{FFFD}b\u{FFFD}c\td\ne\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}f&lt;&amp;&gt;&quot;é\u{1FFFE}");
     assert!(matches!(xml_safe("plain é"), std::borrow::Cow::Borrowed(_)));
     assert_eq!(xml_safe("a\u{0}\u{c}b"), "a\u{FFFD}\u{FFFD}b");
+    // The byte scan agrees with the character test, neighbours of the refused ranges included.
+    for c in
+        ['\u{7e}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}', '©', '\u{FFFD}', '\u{FFFE}', '\u{FFFF}', '\u{EFFF}', '￾']
+    {
+        let s = format!("x{c}y");
+        assert_eq!(matches!(xml_safe(&s), std::borrow::Cow::Owned(_)), !is_xml_char(c), "{:?}", c);
+    }
 }
 
 #[test]
