@@ -221,10 +221,16 @@ impl Session {
     }
 
     /// Rebuilds after the files at `paths` (relative to the root, `/`-separated) changed. Writes
-    /// nothing when the output folder is no longer the site written (see `repair`).
+    /// nothing when the output folder is no longer the site written (see `repair`). When pages
+    /// changed, the folder stays flagged as being updated until `update_search` (which follows
+    /// every update that read files) writes its marker: the marker, a megabyte at 10,000 plans,
+    /// is not written between an edit and the reload of its page.
     pub fn update(&mut self, paths: &[String]) -> anyhow::Result<Update> {
         self.live.begin()?;
         let update = self.update_pages(paths);
+        if update.as_ref().is_ok_and(|u| u.files > 0) {
+            return update;
+        }
         let finished = self.live.finish();
         let update = update?;
         finished?;

@@ -37,9 +37,10 @@ pub enum Contents<'a> {
 /// `<size in bytes>\t<site-relative path>` of one file planbook wrote.
 const MARKER_HEADER: &str = "planbook-site 1";
 
-/// The first line while watch mode is updating a live site file by file: listed files may have
-/// new sizes until the update ends and the marker is written whole again.
-const MARKER_UPDATING: &str = "planbook-site 1 updating";
+/// Beside the marker while watch mode is updating a live site file by file: listed files may
+/// have new sizes until the update ends and the marker is written whole again. A small file of
+/// its own, so that starting an update does not rewrite a marker of a million bytes.
+const UPDATING: &str = ".planbook-updating";
 
 /// A marker larger than this is not one planbook wrote (10,000 plans make about 1 MB).
 const MAX_MARKER: u64 = 64 << 20;
@@ -235,7 +236,7 @@ impl Marker {
         found
             .iter()
             .filter(|(f, size)| {
-                if f == SITE_MARKER || is_live_temporary(f, &self.files) {
+                if f == SITE_MARKER || f == UPDATING || is_live_temporary(f, &self.files) {
                     return false;
                 }
                 let listed = self.files.get(f).is_some_and(|s| !sizes || self.updating || s == size);
@@ -260,11 +261,10 @@ fn read_marker(dir: &Path) -> anyhow::Result<Option<Marker>> {
     }
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading `{}`", path.display()))?;
     let mut lines = text.lines();
-    let updating = match lines.next() {
-        Some(MARKER_HEADER) => false,
-        Some(MARKER_UPDATING) => true,
-        _ => return Err(refuse("is not one this planbook reads (a newer version wrote it?)")),
-    };
+    if lines.next() != Some(MARKER_HEADER) {
+        return Err(refuse("is not one this planbook reads (a newer version wrote it?)"));
+    }
+    let updating = std::fs::symlink_metadata(dir.join(UPDATING)).is_ok_and(|m| m.is_file());
     let mut files = BTreeMap::new();
     for line in lines.filter(|l| !l.is_empty()) {
         let (size, file) = line.split_once('\t').ok_or_else(|| refuse("is damaged"))?;
@@ -290,7 +290,7 @@ fn checked(path: &str) -> anyhow::Result<&str> {
         && !path.starts_with('/')
         && path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
         && !path.chars().any(|c| c.is_control() || c == '\\');
-    if !plain || path == SITE_MARKER || path == BUILDING {
+    if !plain || path == SITE_MARKER || path == BUILDING || path == UPDATING {
         bail!("internal error: `{path}` is not a path inside the site");
     }
     Ok(path)
@@ -524,7 +524,7 @@ fn process_alive(_: u32) -> bool {
 }
 
 /// A site that watch mode updates in place, file by file. It keeps the list of files it holds
-/// with their sizes, and the ownership marker in step: `begin` marks the marker as updating
+/// with their sizes, and the ownership marker in step: `begin` flags the site as updating
 /// (sizes may change), new files are listed before they are written, and `finish` writes the
 /// exact list again, so a kill at any moment leaves a folder the next build accepts.
 #[derive(Debug)]
@@ -548,16 +548,23 @@ impl LiveSite {
     /// Whether the folder is still the site written (watch mode rebuilds it whole when someone
     /// removed it, and writes nothing into a folder that is no longer planbook's).
     pub fn is_intact(&self) -> bool {
-        read_marker(&self.out).is_ok_and(|m| m.is_some())
+        // The first line only: this runs before every update, and a 10,000-plan marker is 1 MB.
+        use std::io::Read;
+        let path = self.out.join(SITE_MARKER);
+        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+        let mut head = [0u8; MARKER_HEADER.len()];
+        regular
+            && std::fs::File::open(&path).and_then(|f| f.take(head.len() as u64).read_exact(&mut head)).is_ok()
+            && head == MARKER_HEADER.as_bytes()
     }
 
-    /// Starts an update: the marker says sizes may change until `finish`.
+    /// Starts an update: sizes may change until `finish`.
     pub fn begin(&self) -> anyhow::Result<()> {
         if !self.is_intact() {
             bail!("`{}` is no longer the site planbook wrote; nothing written", self.out.display());
         }
-        let listed = self.listed.lock().expect("no panic while holding the lock");
-        self.write_marker(&listed, MARKER_UPDATING)
+        let flag = self.out.join(UPDATING);
+        std::fs::write(&flag, b"").with_context(|| format!("cannot write `{}`", flag.display()))
     }
 
     /// Replaces one file: written beside its final name, then renamed over it, so the preview
@@ -571,7 +578,7 @@ impl LiveSite {
             let mut listed = self.listed.lock().expect("no panic while holding the lock");
             if !listed.contains_key(path) {
                 listed.insert(path.to_string(), bytes.len() as u64);
-                self.write_marker(&listed, MARKER_UPDATING)?;
+                self.write_marker(&listed)?;
             }
         }
         let dir = dest.parent().unwrap_or(&self.out);
@@ -609,14 +616,21 @@ impl LiveSite {
     pub fn finish(&self) -> anyhow::Result<()> {
         let files = self.files.lock().expect("no panic while holding the lock");
         let mut listed = self.listed.lock().expect("no panic while holding the lock");
-        self.write_marker(&files, MARKER_HEADER)?;
-        *listed = files.clone();
-        Ok(())
+        if *files != *listed {
+            self.write_marker(&files)?;
+            *listed = files.clone();
+        }
+        match std::fs::remove_file(self.out.join(UPDATING)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(e).with_context(|| format!("cannot remove `{}`", self.out.join(UPDATING).display()))
+            }
+            _ => Ok(()),
+        }
     }
 
-    fn write_marker(&self, files: &BTreeMap<String, u64>, header: &str) -> anyhow::Result<()> {
+    fn write_marker(&self, files: &BTreeMap<String, u64>) -> anyhow::Result<()> {
         let tmp = self.out.join(format!(".{SITE_MARKER}.planbook-tmp"));
-        std::fs::write(&tmp, marker_text(files, header))
+        std::fs::write(&tmp, marker_text(files, MARKER_HEADER))
             .with_context(|| format!("cannot write `{}`", tmp.display()))?;
         std::fs::rename(&tmp, self.out.join(SITE_MARKER))
             .with_context(|| format!("cannot write `{}`", self.out.join(SITE_MARKER).display()))
