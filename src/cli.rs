@@ -89,8 +89,8 @@ pub struct BuildArgs {
     #[arg(long, conflicts_with = "watch")]
     pub strict: bool,
     /// Check that every internal link and `#fragment` of the built site resolves (always on
-    /// with --strict); broken links make the exit code 1.
-    #[arg(long)]
+    /// with --strict); broken links make the exit code 1. Not with --watch.
+    #[arg(long, conflicts_with = "watch")]
     pub check_links: bool,
     /// After building, watch ROOT and rebuild what each change affects.
     #[arg(long)]

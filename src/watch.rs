@@ -288,7 +288,12 @@ impl Filter {
             excludes: crate::discover::exclude_set(&project.config.exclude)?,
             git_exclude: builder.build()?,
             ignores: Default::default(),
-            theme: project.config.theme.as_ref().map(|t| format!("themes/{t}/")),
+            // Where `Theme::load` reads it: ROOT/<theme>, relative to the root.
+            theme: project.config.theme.as_ref().and_then(|t| {
+                let canonical = |p: &std::path::Path| crate::paths::canonical(p).ok();
+                crate::discover::relative(&canonical(&project.root)?, &canonical(&project.root.join(t))?)
+                    .map(|rel| format!("{rel}/"))
+            }),
         })
     }
 

@@ -460,3 +460,29 @@ fn a_plan_replaced_by_a_link_out_of_the_repository_is_not_read() {
         .any(|e| std::fs::read_to_string(e.unwrap().path().join("index.html")).unwrap_or_default().contains("hunter2"));
     assert!(!leaked, "the linked file's text is nowhere in the site");
 }
+
+#[test]
+fn a_theme_edit_rebuilds_everything() {
+    let site = TestSite::copy_of("content-example");
+    site.write(
+        "look/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Lost v1</p>{% endblock content %}",
+    );
+    edit(&site, "planbook.yaml", |t| format!("{t}\ntheme: look\n"));
+    let watch = Watch::start(&site);
+    assert!(watch.get("/404.html").1.contains("Lost v1"));
+    site.write(
+        "look/templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<p>Lost v2</p>{% endblock content %}",
+    );
+    watch.wait_page("/404.html", |_, b| b.contains("Lost v2"));
+    assert!(watch.log().contains("configuration or theme changed"), "{}", watch.log());
+}
+
+#[test]
+fn check_links_is_refused_with_watch() {
+    let site = TestSite::copy_of("content-example");
+    let run = site.run(&["build", "--watch", "--check-links"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--check-links") && run.stderr.contains("--watch"), "{}", run.stderr);
+}
