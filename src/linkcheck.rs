@@ -136,29 +136,20 @@ fn check_link(
     }
     // Where resolution starts: the site's root for root-absolute paths (below the base path),
     // else the page's folder.
-    let (start, rel): (Vec<&str>, &str) = match path.strip_prefix('/') {
+    let (start, rel): (&str, &str) = match path.strip_prefix('/') {
         Some(abs) => {
             let base = base_path.unwrap_or("/").trim_matches('/');
             match abs.strip_prefix(base) {
-                Some(rest) if base.is_empty() || rest.is_empty() || rest.starts_with('/') => (Vec::new(), rest),
+                Some(rest) if base.is_empty() || rest.is_empty() || rest.starts_with('/') => ("", rest),
                 _ => return Some(format!("outside the site's base path `/{base}/`")),
             }
         }
-        None => (page.rsplit_once('/').map_or(Vec::new(), |(d, _)| d.split('/').collect()), path),
+        None => (crate::href::folder_of(page), path),
     };
-    let mut parts = start;
-    for seg in rel.split('/') {
-        match seg {
-            "." | "" => {}
-            ".." => {
-                if parts.pop().is_none() {
-                    return Some("goes above the site's root".to_string());
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut target = crate::link::percent_decode(&parts.join("/"));
+    let Some(joined) = crate::href::join(start, rel) else {
+        return Some("goes above the site's root".to_string());
+    };
+    let mut target = crate::href::percent_decode(&joined);
     if target.is_empty()
         || rel.is_empty()
         || rel.ends_with('/')
@@ -184,10 +175,10 @@ fn finish(
     }
     let fragment = fragment.filter(|f| !f.is_empty() && *f != "top")?;
     let ids = pages.get(target).map(|p| &p.1);
-    if ids.is_some_and(|ids| ids.contains(&crate::link::percent_decode(fragment))) {
+    if ids.is_some_and(|ids| ids.contains(&crate::href::percent_decode(fragment))) {
         None
     } else {
-        Some(format!("no `#{}` on `{target}`", crate::link::percent_decode(fragment)))
+        Some(format!("no `#{}` on `{target}`", crate::href::percent_decode(fragment)))
     }
 }
 

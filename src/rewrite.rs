@@ -115,7 +115,7 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                 } else if let Some(target) = href.strip_prefix(SOURCE) {
                     match cx.index.page_for(target) {
                         Some((url, fragment)) => {
-                            let mut new = format!("{root}{}", encode_path(url));
+                            let mut new = format!("{root}{}", crate::href::encode_path(url));
                             if let Some(f) = fragment {
                                 new.push('#');
                                 new.push_str(f);
@@ -124,7 +124,7 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                         }
                         None => match cx.repo_url {
                             Some(repo) => {
-                                el.set_attribute("href", &format!("{}/blob/HEAD/{}", repo.trim_end_matches('/'), encode_path(target)))?;
+                                el.set_attribute("href", &format!("{}/blob/HEAD/{}", repo.trim_end_matches('/'), crate::href::encode_path(target)))?;
                                 mark_external(el)?;
                             }
                             None => {
@@ -151,7 +151,7 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
                     let plain = path.split('/').all(|seg| !seg.is_empty() && seg != "." && seg != "..")
                         && !path.chars().any(char::is_control);
                     if plain && IMAGE_EXTENSIONS.contains(&ext.as_str()) {
-                        el.set_attribute("src", &format!("{root}{FILES_DIR}/{}", encode_path(path)))?;
+                        el.set_attribute("src", &format!("{root}{FILES_DIR}/{}", crate::href::encode_path(path)))?;
                         images.borrow_mut().insert(path.to_string());
                     } else {
                         el.remove_attribute("src");
@@ -185,7 +185,7 @@ pub fn rewrite(html: &str, page_url: &str, cx: &RewriteContext<'_>) -> anyhow::R
     )?;
     // Control characters written in a plan reach pages through templates and comrak: none may
     // remain in the output (they make a page invalid; `xml_safe` borrows when there are none).
-    let html = match crate::parse::xml_safe(&out) {
+    let html = match crate::escape::xml_safe(&out) {
         std::borrow::Cow::Borrowed(_) => out,
         std::borrow::Cow::Owned(clean) => clean,
     };
@@ -211,7 +211,7 @@ fn point_reference(
         Some((url, title)) => {
             let (path, fragment) = url.split_once('#').map_or((url.as_str(), ""), |(p, f)| (p, f));
             let hash = if fragment.is_empty() { String::new() } else { format!("#{fragment}") };
-            el.set_attribute("href", &format!("{root}{}{hash}", encode_path(path)))?;
+            el.set_attribute("href", &format!("{root}{}{hash}", crate::href::encode_path(path)))?;
             el.set_attribute("class", &format!("ref ref-{kind}"))?;
             el.set_attribute("title", title)?;
         }
@@ -230,19 +230,6 @@ fn mark_external(el: &mut lol_html::html_content::Element<'_, '_>) -> Result<(),
     let class = el.get_attribute("class").map_or_else(|| "external".to_string(), |c| format!("{c} external"));
     el.set_attribute("class", &class)?;
     el.set_attribute("rel", "external noopener noreferrer")
-}
-
-/// Percent-encodes what may not appear raw in a URL path (spaces, quotes, non-ASCII).
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// Text chunks arrive with entities still encoded (`&amp;`); slugs are made from the text.

@@ -442,6 +442,7 @@ impl Inner {
 /// regular file there: percent-decoded, `..` and absolute segments refused, folders served by
 /// their `index.html`, and the result checked against `dir` after resolving symlinks.
 pub fn resolve(dir: &Path, url_path: &str) -> Option<PathBuf> {
+    // Strictly UTF-8 here (a page path that is not is no page), unlike `href::percent_decode`.
     let decoded = percent_encoding::percent_decode_str(url_path).decode_utf8().ok()?;
     let rel = Path::new(decoded.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) || decoded.contains('\0') {

@@ -706,7 +706,7 @@ fn strip(v: &mut serde_json::Value, keys: &[&str]) {
 }
 
 fn hash(bytes: &[u8]) -> u64 {
-    crate::render::theme::fnv1a(bytes)
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 fn model_hash<T: serde::Serialize>(t: &T) -> u64 {

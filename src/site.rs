@@ -182,7 +182,7 @@ pub fn publishing_files<'a>(
         );
         for u in urls {
             xml.push_str("  <url><loc>");
-            crate::parse::escape_into(&mut xml, &format!("{base}{}", crate::rewrite::encode_path(u)));
+            crate::escape::escape_into(&mut xml, &format!("{base}{}", crate::href::encode_path(u)));
             xml.push_str("</loc></url>\n");
         }
         xml.push_str("</urlset>\n");

@@ -172,11 +172,6 @@ pub fn root_prefix(page_url: &str) -> String {
     "../".repeat(page_url.matches('/').count())
 }
 
-/// `%XX` sequences decoded (as in URLs and fragments); invalid UTF-8 is replaced.
-pub fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
 #[cfg(test)]
 mod url_tests {
     #[test]

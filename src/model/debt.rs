@@ -77,6 +77,18 @@ pub enum DebtStatusKind {
 }
 
 impl DebtStatusKind {
+    /// The state's one name, as serialised and as pages and the search index show it:
+    /// `open`, `in-progress`, `resolved`, `wont-fix`, `other`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DebtStatusKind::Open => "open",
+            DebtStatusKind::InProgress => "in-progress",
+            DebtStatusKind::Resolved => "resolved",
+            DebtStatusKind::WontFix => "wont-fix",
+            DebtStatusKind::Other => "other",
+        }
+    }
+
     /// Whether the item still counts as debt.
     pub fn is_open(self) -> bool {
         matches!(self, DebtStatusKind::Open | DebtStatusKind::InProgress | DebtStatusKind::Other)

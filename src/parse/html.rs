@@ -291,22 +291,9 @@ pub(crate) fn resolve(from: &str, href: &str) -> Option<String> {
         None => (href, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let path = crate::link::percent_decode(path);
-    let mut parts: Vec<&str> = if path.starts_with('/') {
-        Vec::new()
-    } else {
-        from.rsplit_once('/').map_or(Vec::new(), |(dir, _)| dir.split('/').collect())
-    };
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut out = parts.join("/");
+    let path = crate::href::percent_decode(path);
+    let dir = if path.starts_with('/') { "" } else { crate::href::folder_of(from) };
+    let mut out = crate::href::join(dir, &path)?;
     if let Some(f) = fragment {
         out.push('#');
         out.push_str(f);
@@ -331,63 +318,7 @@ fn push_text(out: &mut String, text: &str, trim_separator: &mut bool) {
     } else {
         text
     };
-    escape_into(out, text);
-}
-
-/// Whether `c` may appear in an XML 1.0 document (feeds, sitemaps, SVG) and in HTML without a
-/// parse error: not a C0 control other than tab, LF and CR, not DEL or a C1 control, not U+FFFE
-/// or U+FFFF (surrogates cannot be in a `str`).
-pub(crate) fn is_xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r') || !(c.is_control() || c == '\u{FFFE}' || c == '\u{FFFF}')
-}
-
-/// `text` with every character `is_xml_char` refuses replaced by U+FFFD; borrowed when there is
-/// none (the usual case), so a whole page can go through it.
-pub(crate) fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    if !has_refused_char(text.as_bytes()) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    std::borrow::Cow::Owned(text.chars().map(|c| if is_xml_char(c) { c } else { '\u{FFFD}' }).collect())
-}
-
-/// Whether UTF-8 `bytes` hold a character `is_xml_char` refuses, found without decoding: C0
-/// controls and DEL are single bytes, C1 controls are 0xC2 0x80-0x9F and U+FFFE/U+FFFF are
-/// 0xEF 0xBF 0xBE/0xBF (0xC2 and 0xEF are never continuation bytes). A whole page goes through
-/// it, so it is a plain byte scan.
-fn has_refused_char(bytes: &[u8]) -> bool {
-    let suspect = |b: u8| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) | matches!(b, 0x7F | 0xC2 | 0xEF);
-    let refused_at = |i: usize| match bytes[i] {
-        0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
-        0xEF => bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)),
-        _ => true,
-    };
-    // Blocks of 64 bytes are tested without branching (vectorised); only a block with a suspect
-    // byte is looked at closely.
-    for (k, block) in bytes.chunks(64).enumerate() {
-        if block.iter().fold(false, |hit, &b| hit | suspect(b)) {
-            let start = k * 64;
-            if (start..start + block.len()).any(|i| suspect(bytes[i]) && refused_at(i)) {
-                return true;
-            }
-        }
-    }
-    false
-}
-
-/// Escapes text for HTML element content and attribute values, and for XML. Characters no XML
-/// document may contain (`is_xml_char`) become U+FFFD, so every page, feed and SVG built from
-/// user text is well-formed.
-pub(crate) fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if !is_xml_char(c) => out.push('\u{FFFD}'),
-            _ => out.push(c),
-        }
-    }
+    crate::escape::escape_into(out, text);
 }
 
 /// The next `Outcome:` / `Verify:` label at element depth 0 (optionally wrapped in one

@@ -29,7 +29,6 @@ use rayon::prelude::*;
 
 use html::Html;
 pub use html::HtmlOptions;
-pub(crate) use html::{escape_into, xml_safe};
 pub use plan::file_number_of as file_number;
 
 /// One parsed file.

@@ -3,7 +3,7 @@
 
 use crate::link::SiteIndex;
 use crate::model::{Harness, RetroPart, StatusKind};
-use crate::render::timeline::{Pager, page_url};
+use crate::render::pager::{Pager, page_url};
 use serde::Serialize;
 
 /// Plans per archive page.

@@ -68,7 +68,7 @@ pub fn node_link(h: &Harness, idx: &SiteIndex, node: NodeId) -> Option<RefLink> 
         NodeId::Debt(i) => {
             let item = &h.debt.as_ref()?.items[i];
             let label = item.id.map_or_else(|| item.anchor.clone(), |id| id.to_string());
-            let state = crate::render::context::debt_state(item.status.kind);
+            let state = item.status.kind.name();
             link(format!("{}#{}", crate::link::DEBT, item.anchor), label, item.title.clone(), state)
         }
         NodeId::Quality(i) => {

@@ -6,11 +6,11 @@
 
 use crate::link::{Graph, NodeId, SiteIndex};
 use crate::model::{
-    DebtItem, DebtStatusKind, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind,
-    StatusKind, Step, StepMarker,
+    DebtItem, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind, Step, StepMarker,
 };
 use crate::render::backlinks::{self, Backlinks, RefLink};
-use jiff::civil::Date;
+use crate::render::summary::date;
+pub use crate::render::summary::{PlanSummary, StepBrief, is_blocked, plan_summary};
 use serde::Serialize;
 
 /// A link to a page.
@@ -64,62 +64,6 @@ pub struct PageView {
     pub section: &'static str,
     /// A one-line description (meta description).
     pub description: String,
-}
-
-/// A step in a summary (the current step, a blocked step).
-#[derive(Serialize, Clone, Debug)]
-pub struct StepBrief {
-    /// `Step N`, when numbered.
-    pub number: Option<u32>,
-    /// The step's title, rendered.
-    pub title_html: String,
-    /// Why it is blocked.
-    pub reason: Option<String>,
-}
-
-/// A plan as lists and cards show it.
-#[derive(Serialize, Clone, Debug)]
-pub struct PlanSummary {
-    /// `EP-012`, or empty for unnumbered plans.
-    pub label: String,
-    /// Number for sorting (`null` when unnumbered).
-    pub number: Option<u32>,
-    /// File stem.
-    pub stem: String,
-    /// Root-relative URL of its page.
-    pub url: String,
-    /// Title.
-    pub title: String,
-    /// `active`, `completed`, `abandoned` or `other`.
-    pub state: &'static str,
-    /// The status as written when it is short, else the state: the badge's text.
-    pub status: String,
-    /// The status as written when it is too long for a badge (`Active — Session 4 complete...`).
-    pub status_note: Option<String>,
-    /// The state folder.
-    pub folder: String,
-    /// Author (or owner).
-    pub author: Option<String>,
-    /// Created, `YYYY-MM-DD`.
-    pub created: Option<String>,
-    /// Completed, `YYYY-MM-DD`.
-    pub completed: Option<String>,
-    /// Days from Created to Completed.
-    pub duration_days: Option<i32>,
-    /// Steps done.
-    pub done: usize,
-    /// Steps in all.
-    pub total: usize,
-    /// `done / total` in percent, rounded down.
-    pub percent: usize,
-    /// The `[~]` step.
-    pub current: Option<StepBrief>,
-    /// `[!]` steps.
-    pub blocked: Vec<StepBrief>,
-    /// Date of the newest decision.
-    pub last_decision: Option<String>,
-    /// Number of decisions.
-    pub decisions: usize,
 }
 
 /// One step on a plan page.
@@ -309,56 +253,6 @@ pub struct DomainView {
     pub fields: Vec<NamedValue>,
 }
 
-fn date(d: Option<Date>) -> Option<String> {
-    d.map(|d| d.to_string())
-}
-
-fn brief(s: &Step) -> StepBrief {
-    // `Deploy (waiting for ops)`: the reason is already in the title; do not say it twice.
-    let reason = s.reason.clone().filter(|r| !s.title.contains(r.as_str()));
-    let title_html = if s.title_html.is_empty() { crate::render::escape(&s.title) } else { s.title_html.clone() };
-    StepBrief { number: s.number, title_html, reason }
-}
-
-/// A plan's summary.
-pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
-    let (done, total) = plan.progress();
-    let created = plan.created.as_ref().and_then(|d| d.date);
-    let completed = plan.completed.as_ref().and_then(|d| d.date);
-    let duration_days = match (created, completed) {
-        (Some(c), Some(d)) => d.since(c).ok().map(|span| span.get_days()),
-        _ => None,
-    };
-    let state = plan.state();
-    PlanSummary {
-        label: plan.number.map(|n| n.to_string()).unwrap_or_default(),
-        number: plan.number.map(|n| n.0),
-        stem: plan.stem.clone(),
-        url: url.to_string(),
-        title: plan.title.clone(),
-        state: state.as_str(),
-        status: plan
-            .status
-            .raw
-            .clone()
-            .filter(|r| r.chars().count() <= 24)
-            .unwrap_or_else(|| state.as_str().to_string()),
-        status_note: plan.status.raw.clone().filter(|r| r.chars().count() > 24),
-        folder: plan.folder.clone(),
-        author: plan.author.clone(),
-        created: date(created),
-        completed: date(completed),
-        duration_days,
-        done,
-        total,
-        percent: (done * 100).checked_div(total).unwrap_or(0),
-        current: plan.steps.iter().find(|s| s.marker == StepMarker::InProgress).map(brief),
-        blocked: plan.steps.iter().filter(|s| s.marker == StepMarker::Blocked).map(brief).collect(),
-        last_decision: date(plan.decisions.iter().filter_map(|d| d.date).max()),
-        decisions: plan.decisions.len(),
-    }
-}
-
 fn step_view(s: &Step) -> StepView {
     let (state, marker) = match s.marker {
         StepMarker::Todo => ("todo", "[ ]".to_string()),
@@ -536,21 +430,10 @@ pub fn plan_view(
 /// Plans listed in a debt item's row.
 pub const MAX_PLANS_PER_ITEM: usize = 20;
 
-/// A debt state's CSS name.
-pub fn debt_state(kind: DebtStatusKind) -> &'static str {
-    match kind {
-        DebtStatusKind::Open => "open",
-        DebtStatusKind::InProgress => "in-progress",
-        DebtStatusKind::Resolved => "resolved",
-        DebtStatusKind::WontFix => "wont-fix",
-        DebtStatusKind::Other => "other",
-    }
-}
-
 /// The view of debt item `i`.
 pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, repo_url: Option<&str>) -> DebtView {
     let item: &DebtItem = &harness.debt.as_ref().expect("debt items come from the tracker").items[i];
-    let state = debt_state(item.status.kind);
+    let state = item.status.kind.name();
     let (plans, more_plans) = backlinks::capped(backlinks::plans_of_debt(harness, index, graph, i), MAX_PLANS_PER_ITEM);
     let mut referenced_by = backlinks::referenced_by(harness, index, graph, NodeId::Debt(i), repo_url);
     referenced_by.count -= referenced_by.plans.len();
@@ -623,9 +506,4 @@ pub fn domain_view(d: &QualityDomain, index: &SiteIndex) -> DomainView {
             .collect(),
         fields: d.fields.clone(),
     }
-}
-
-/// Whether a plan counts as blocked (active with a `[!]` step).
-pub fn is_blocked(plan: &Plan) -> bool {
-    plan.state() == StatusKind::Active && plan.steps.iter().any(|s| s.marker == StepMarker::Blocked)
 }

@@ -8,7 +8,7 @@
 use crate::link::SiteIndex;
 use crate::model::{Harness, StatusKind};
 use crate::render::escape;
-use crate::render::timeline::first_words;
+use crate::render::summary::first_words;
 use jiff::civil::Date;
 use std::fmt::Write as _;
 

@@ -11,6 +11,8 @@ pub mod charts;
 pub mod context;
 pub mod feed;
 pub mod graph;
+pub mod pager;
+pub mod summary;
 pub mod theme;
 pub mod timeline;
 
@@ -101,7 +103,7 @@ pub struct RenderInput<'a> {
 /// Escapes text for HTML.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    crate::parse::escape_into(&mut out, s);
+    crate::escape::escape_into(&mut out, s);
     out
 }
 

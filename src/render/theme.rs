@@ -156,12 +156,7 @@ pub fn tera_error(e: &tera::Error) -> String {
 }
 
 fn asset(stem: &str, ext: &str, bytes: Vec<u8>) -> Asset {
-    Asset { path: format!("assets/{stem}.{:08x}.{ext}", fnv1a(&bytes) as u32), bytes }
-}
-
-/// FNV-1a: a stable content hash for asset names (std's hasher may change between releases).
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    Asset { path: format!("assets/{stem}.{:016x}.{ext}", xxhash_rust::xxh3::xxh3_64(&bytes)), bytes }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 
 use crate::link::SiteIndex;
 use crate::model::{Harness, Plan, StatusKind};
-use crate::render::context::plan_summary;
+use crate::render::pager::{Pager, page_url};
+use crate::render::summary::{PlanSummary, first_words, plan_summary};
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -57,17 +58,6 @@ pub struct YearLink {
     pub count: usize,
 }
 
-/// Page numbers and their URLs.
-#[derive(Serialize, Debug, Clone)]
-pub struct Pager {
-    /// 1-based.
-    pub current: usize,
-    /// Number of pages.
-    pub total: usize,
-    /// URL of every page, in order.
-    pub urls: Vec<String>,
-}
-
 /// One page of the timeline.
 #[derive(Serialize, Debug)]
 pub struct TimelinePage {
@@ -109,11 +99,6 @@ pub fn month_label(month: &str) -> String {
     let (y, m) = month.split_once('-').unwrap_or((month, "1"));
     let m: usize = m.parse().unwrap_or(1);
     format!("{} {y}", MONTHS[m.clamp(1, 12) - 1])
-}
-
-/// The URL of page `n` (1-based) of a paginated listing rooted at `base` (`timeline`).
-pub fn page_url(base: &str, n: usize) -> String {
-    if n <= 1 { format!("{base}/index.html") } else { format!("{base}/page/{n}/index.html") }
 }
 
 /// All decisions: dated ones newest first, and undated ones.
@@ -241,14 +226,8 @@ fn step_mentioned(text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// The first `n` words of `text`, with an ellipsis when cut.
-pub(crate) fn first_words(text: &str, n: usize) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() <= n { words.join(" ") } else { format!("{}…", words[..n].join(" ")) }
-}
-
 /// Summaries used by the feed and charts: (plan index, completed date) of completed plans.
-pub fn completed_plans(h: &Harness, idx: &SiteIndex) -> Vec<(Date, crate::render::context::PlanSummary)> {
+pub fn completed_plans(h: &Harness, idx: &SiteIndex) -> Vec<(Date, PlanSummary)> {
     let mut out: Vec<_> = h
         .plans
         .iter()

@@ -25,9 +25,10 @@ pub fn varint(out: &mut Vec<u8>, mut v: u64) {
     }
 }
 
-/// The 32-bit content hash that names a file.
-pub fn hash(bytes: &[u8]) -> u32 {
-    crate::render::theme::fnv1a(bytes) as u32
+/// The 64-bit content hash that names a file (xxh3): at 5,000 files a 32-bit name would collide,
+/// silently, once in a few hundred builds.
+pub fn hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 /// `search/<prefix>.<hash of raw>.bin` and `raw` gzip-compressed. The gzip header carries no
@@ -37,7 +38,7 @@ pub fn compressed(prefix: &str, raw: &[u8]) -> File {
         GzEncoder::new(Vec::with_capacity(raw.len() / 3 + 64), Compression::new(if prefix == "f" { 1 } else { 6 }));
     gz.write_all(raw).expect("writing to memory");
     let bytes = gz.finish().expect("writing to memory");
-    (format!("search/{prefix}.{:08x}.bin", hash(raw)), bytes)
+    (format!("search/{prefix}.{:016x}.bin", hash(raw)), bytes)
 }
 
 #[cfg(test)]

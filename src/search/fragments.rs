@@ -4,7 +4,7 @@
 //! A fragment is a JSON array of rows `[title, heading, url, kind, excerpt]`. Records of one plan
 //! are adjacent, so a row's title is `null` when it repeats the row before, and its URL is only
 //! `#anchor` when it is on the same page. The directory (`d.<hash>.bin`, gzip of) lists every
-//! fragment's hash as a little-endian u32, in record order: the client finds a fragment's name
+//! fragment's hash as a little-endian u64, in record order: the client finds a fragment's name
 //! without the meta file listing thousands of names.
 
 use super::encoding::{File, compressed, hash};
@@ -112,8 +112,8 @@ mod tests {
         let mut raw = Vec::new();
         std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&dir[..]), &mut raw).unwrap();
         for (k, (name, _)) in files.iter().enumerate() {
-            let h = u32::from_le_bytes(raw[k * 4..k * 4 + 4].try_into().unwrap());
-            assert_eq!(name, &format!("search/f.{h:08x}.bin"));
+            let h = u64::from_le_bytes(raw[k * 8..k * 8 + 8].try_into().unwrap());
+            assert_eq!(name, &format!("search/f.{h:016x}.bin"));
         }
     }
 }

@@ -136,7 +136,7 @@ fn weight(counts: &[u16; 3], length: f64, avg: f64) -> u8 {
 /// that grows one shard leaves the boundaries (and the names) of the others alone.
 fn cut_before(term: &str, len: usize, entry: usize) -> bool {
     let past_half = len >= SHARD_BYTES / 2;
-    let marker = crate::render::theme::fnv1a(term.as_bytes()).is_multiple_of(16);
+    let marker = xxhash_rust::xxh3::xxh3_64(term.as_bytes()).is_multiple_of(16);
     (past_half && marker) || len + entry > SHARD_BYTES * 2
 }
 

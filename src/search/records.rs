@@ -66,7 +66,7 @@ pub fn records(h: &Harness, idx: &SiteIndex) -> Vec<Record> {
         h.plans.par_iter().zip(&idx.plan_urls).flat_map_iter(|(p, url)| plan_records(p, url)).collect();
     if let Some(t) = &h.debt {
         for item in &t.items {
-            let status = crate::render::context::debt_state(item.status.kind);
+            let status = item.status.kind.name();
             let label = item.id.map_or_else(|| item.title.clone(), |id| format!("{id} {}", item.title));
             let body: Vec<&str> = item.fields.iter().map(|f| f.text.as_str()).collect();
             // The year it was last reviewed or resolved, when the tracker says.

@@ -44,3 +44,127 @@ fn readme_lists_every_rule() {
         assert!(readme.contains(&row), "README's rules table lacks or misstates:\n{row}");
     }
 }
+
+/// The stages in order, earliest first; a module may use modules of its own layer or earlier
+/// ones, never later ones. `lib.rs` (the pipeline) and `main.rs` sit on top.
+const LAYERS: &[&[&str]] = &[
+    &["model", "slug", "panics", "paths", "escape", "href", "yaml"],
+    &["diag"],
+    &["config", "cli"],
+    &["discover"],
+    &["highlight", "parse"],
+    &["rules", "link"],
+    &["search", "render"],
+    &["rewrite"],
+    &["write"],
+    &["site", "linkcheck", "init"],
+    &["session", "serve"],
+    &["watch"],
+];
+
+/// `render/`'s own files in order: no cycles inside the template layer either.
+const RENDER: &[&str] =
+    &["pager", "summary", "backlinks", "timeline", "charts", "graph", "archive", "feed", "context", "theme"];
+
+/// The `crate::x` (or, with `prefix`, `crate::render::x` and `super::x`) names a file's code
+/// mentions, comments left out; `use crate::{a, b::c}` groups included.
+fn mentioned(text: &str, prefixes: &[&str]) -> std::collections::BTreeSet<String> {
+    let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).map(|l| format!("{l}\n")).collect();
+    let mut out = std::collections::BTreeSet::new();
+    for prefix in prefixes {
+        let mut rest = code.as_str();
+        while let Some(at) = rest.find(prefix) {
+            rest = &rest[at + prefix.len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                // Names at the top level of the braces.
+                let (mut depth, mut name, mut first) = (0, String::new(), true);
+                for c in group.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            if !name.is_empty() {
+                                out.insert(std::mem::take(&mut name));
+                            }
+                            first = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if depth == 0 && first {
+                        if c.is_ascii_lowercase() || c == '_' {
+                            name.push(c);
+                        } else if !name.is_empty() || !c.is_whitespace() {
+                            if !name.is_empty() {
+                                out.insert(std::mem::take(&mut name));
+                            }
+                            first = false;
+                        }
+                    }
+                }
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            } else {
+                let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                if !name.is_empty() {
+                    out.insert(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(rust_files(&p));
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn no_stage_imports_a_later_one() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let layer_of = |m: &str| LAYERS.iter().position(|l| l.contains(&m));
+    let mut wrong = Vec::new();
+    for m in modules() {
+        let Some(mine) = layer_of(&m) else { panic!("module `{m}` is in no layer of this test") };
+        let files = if src.join(&m).is_dir() { rust_files(&src.join(&m)) } else { Vec::new() };
+        for file in files.iter().cloned().chain(std::iter::once(src.join(format!("{m}.rs")))).filter(|f| f.exists()) {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for used in mentioned(&text, &["crate::"]) {
+                if let Some(theirs) = layer_of(&used)
+                    && theirs > mine
+                {
+                    wrong.push(format!("{} uses `{used}` (a later stage)", file.strip_prefix(&src).unwrap().display()));
+                }
+            }
+        }
+    }
+    // Inside render/: files use only files before them (mod.rs, the root, may use all).
+    for (i, m) in RENDER.iter().enumerate() {
+        let text = std::fs::read_to_string(src.join(format!("render/{m}.rs"))).unwrap();
+        for used in mentioned(&text, &["crate::render::", "super::"]) {
+            if let Some(j) = RENDER.iter().position(|r| *r == used)
+                && j > i
+            {
+                wrong.push(format!("render/{m}.rs uses `{used}` (later in render/)"));
+            }
+        }
+    }
+    let listed: Vec<&str> = RENDER.to_vec();
+    for e in std::fs::read_dir(src.join("render")).unwrap() {
+        let name = e.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(name == "mod" || listed.contains(&name.as_str()), "render/{name}.rs is in no place of RENDER");
+    }
+    assert!(wrong.is_empty(), "imports against the layering (ARCHITECTURE.md):\n{}", wrong.join("\n"));
+}

@@ -395,8 +395,10 @@
         rids.forEach(function (rid) { files[Math.floor(rid / size)] = true; });
         var keys = Object.keys(files);
         return Promise.all(keys.map(function (k) {
-          var h = hashes.getUint32(k * 4, true).toString(16);
-          return self.get("search/f." + "00000000".slice(h.length) + h + ".bin", "json");
+          // Names are 64-bit hashes, stored little-endian: high word first in the name.
+          var hi = hashes.getUint32(k * 8 + 4, true).toString(16), lo = hashes.getUint32(k * 8, true).toString(16);
+          var name = "00000000".slice(hi.length) + hi + "00000000".slice(lo.length) + lo;
+          return self.get("search/f." + name + ".bin", "json");
         })).then(function (frags) {
           var byFile = {};
           keys.forEach(function (k, i) {
