@@ -21,6 +21,7 @@
 
 #![warn(missing_docs)]
 
+pub mod analysis;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -51,7 +52,6 @@ use config::Config;
 use diag::Report;
 use discover::Layout;
 use model::Harness;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -113,20 +113,7 @@ impl Project {
     }
 }
 
-/// How long each stage took.
-#[derive(Debug, Default, Clone)]
-pub struct Timings {
-    /// Walking and reading files.
-    pub discover: Duration,
-    /// Parsing them.
-    pub parse: Duration,
-    /// Resolving references.
-    pub link: Duration,
-    /// Running the rules.
-    pub rules: Duration,
-    /// Number of files read.
-    pub files: usize,
-}
+pub use analysis::Timings;
 
 /// The result of `check`: the model and its report.
 #[derive(Debug)]
@@ -148,34 +135,10 @@ pub fn check(project: &Project) -> anyhow::Result<Checked> {
     read(project, None)
 }
 
-/// discover → parse (with HTML when `html` is given) → rules.
-fn read(project: &Project, html: Option<&parse::HtmlOptions>) -> anyhow::Result<Checked> {
-    let mut timings = Timings::default();
-    let t = Instant::now();
-    let (sources, mut diagnostics) = discover::discover(&project.layout, &project.config)?;
-    timings.discover = t.elapsed();
-    timings.files = sources.len();
-
-    let t = Instant::now();
-    let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, html);
-    diagnostics.extend(parse_diags);
-    timings.parse = t.elapsed();
-
-    let t = Instant::now();
-    let index = link::index(&harness);
-    let (graph, link_diags) = link::resolve(&harness, &index);
-    diagnostics.extend(link_diags);
-    timings.link = t.elapsed();
-
-    let t = Instant::now();
-    diagnostics.extend(rules::check(&harness));
-    timings.rules = t.elapsed();
-
-    // Keep the texts of files with diagnostics (for excerpts); free the rest now.
-    let flagged: std::collections::HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
-    let texts: HashMap<String, std::sync::Arc<str>> =
-        sources.into_iter().filter(|s| flagged.contains(s.path.as_str())).map(|s| (s.path, s.text)).collect();
-    let report = Report::new(diagnostics, texts, &project.config.rules, harness.plans.len());
+/// The analysis of `project` (with HTML fragments when `html` is given), without the file texts.
+fn read(project: &Project, html: Option<parse::HtmlOptions>) -> anyhow::Result<Checked> {
+    let (harness, index, graph, report, timings) =
+        analysis::Analysis::load(&project.layout, &project.config, html)?.finish();
     Ok(Checked { harness, index, graph, report, timings })
 }
 
@@ -226,7 +189,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
                 || parse::HtmlOptions::new(project.config.allow_html),
                 || render::theme::Theme::load(&project.root, project.config.theme.as_deref()),
             );
-            anyhow::Ok((theme?, read(project, Some(&html))?))
+            anyhow::Ok((theme?, read(project, Some(html))?))
         },
     );
     let out = out?;

@@ -1,10 +1,10 @@
 //! Session: the last build kept in memory, so that watch mode rebuilds only what an edit changes.
 //!
-//! A session starts with a full build (atomic, like `planbook build`) and remembers the files it
-//! read, the model, and what each page in the output folder holds (a hash per URL). An update
-//! re-reads only the files that changed (a whole walk only when files appear or disappear in
-//! the harness), re-parses them, patches the model, recomputes links and rules (cheap), and works
-//! out which pages the edit can have changed:
+//! A session starts with a full build (atomic, like `planbook build`) and keeps the `Analysis`
+//! (the files read and the model, which `Analysis::apply` keeps current: only changed files are
+//! read and parsed again) and what is watch mode's own: what each page in the output folder
+//! holds (a hash per URL), the live folder and the theme. An update applies the changed files
+//! to the analysis and works out which pages the edit can have changed:
 //!
 //! - the edited plan's page, always;
 //! - when what listings show of a plan changed (its title, status, steps, decisions, dates,
@@ -20,15 +20,14 @@
 //! front matter) keeps its last good version in the model, so the site keeps serving it while
 //! the diagnostic is shown.
 
-use crate::diag::{Code, Diagnostic, Report};
-use crate::discover::{self, Source, SourceKind};
-use crate::link::{self, Graph, NodeId, SiteIndex};
-use crate::model::{Harness, Plan};
-use crate::parse::{self, HtmlOptions, Parsed};
+use crate::analysis::Analysis;
+use crate::diag::Report;
+use crate::link::{Graph, NodeId};
+use crate::model::Plan;
+use crate::parse::HtmlOptions;
 use crate::render::{Group, Selection, theme::Theme};
-use crate::{Project, rules, search, site, write};
-use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use crate::{Project, search, site, write};
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -36,17 +35,10 @@ use std::time::{Duration, Instant};
 pub struct Session {
     project: Project,
     base_url: Option<String>,
-    html: HtmlOptions,
     theme: Theme,
     title: String,
-    sources: BTreeMap<String, Source>,
-    /// Diagnostics from reading and parsing, by file.
-    file_diags: HashMap<String, Vec<Diagnostic>>,
-    /// Diagnostics from linking and the rules.
-    model_diags: Vec<Diagnostic>,
-    harness: Harness,
-    index: SiteIndex,
-    graph: Graph,
+    /// The model, kept up to date by `Analysis::apply`.
+    analysis: Analysis,
     /// What the output folder holds: URL → (group, hash of the bytes).
     pages: HashMap<String, (Group, u64)>,
     /// Files of the search index in the output folder: path → hash.
@@ -93,9 +85,6 @@ pub struct SearchUpdate {
     pub took: Duration,
 }
 
-/// Codes that mean a file could not be read at all (as opposed to read with problems).
-const UNREADABLE: [Code; 3] = [Code::UnreadableFile, Code::InvalidFrontMatter, Code::InternalError];
-
 impl Session {
     /// Builds the whole site (atomically, as `planbook build` does) and keeps what it was built
     /// from.
@@ -106,25 +95,14 @@ impl Session {
             || Theme::load(&project.root, project.config.theme.as_deref()),
         );
         let theme = theme?;
-        let (sources, read_diags) = discover::discover(&project.layout, &project.config)?;
-        let (harness, parse_diags) = parse::parse(&sources, &project.layout.harness_rel, Some(&html));
-        let mut file_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
-        for d in read_diags.into_iter().chain(parse_diags) {
-            file_diags.entry(d.path.clone()).or_default().push(d);
-        }
+        let analysis = Analysis::load(&project.layout, &project.config, Some(html))?;
         let title = project.config.title.clone().unwrap_or_else(|| crate::default_title(&project.root));
         let mut session = Session {
-            sources: sources.into_iter().map(|s| (s.path.clone(), s)).collect(),
             project,
             base_url,
-            html,
             theme,
             title,
-            file_diags,
-            model_diags: Vec::new(),
-            index: SiteIndex::default(),
-            graph: Graph::default(),
-            harness,
+            analysis,
             pages: HashMap::new(),
             search_files: HashMap::new(),
             extras: HashMap::new(),
@@ -133,23 +111,13 @@ impl Session {
             live: write::LiveSite::new(&out, Default::default()),
             force,
         };
-        session.relink();
         session.write_all()?;
         Ok(session)
     }
 
     /// The diagnostics of the current model, as `check` would report them.
     pub fn report(&self) -> Report {
-        let diagnostics: Vec<Diagnostic> =
-            self.file_diags.values().flatten().chain(&self.model_diags).cloned().collect();
-        let flagged: HashSet<&str> = diagnostics.iter().map(|d| d.path.as_str()).collect();
-        let texts = self
-            .sources
-            .values()
-            .filter(|s| flagged.contains(s.path.as_str()))
-            .map(|s| (s.path.clone(), s.text.clone()))
-            .collect();
-        Report::new(diagnostics, texts, &self.project.config.rules, self.harness.plans.len())
+        self.analysis.report()
     }
 
     /// The project being watched.
@@ -162,14 +130,6 @@ impl Session {
         self.pages.len()
     }
 
-    fn relink(&mut self) {
-        self.index = link::index(&self.harness);
-        let (graph, mut diags) = link::resolve(&self.harness, &self.index);
-        diags.extend(rules::check(&self.harness));
-        self.graph = graph;
-        self.model_diags = diags;
-    }
-
     /// Sitemap, robots.txt and CNAME for the pages in `urls`.
     fn publishing_files<'a>(&self, urls: impl Iterator<Item = &'a String>) -> Vec<(String, Vec<u8>)> {
         let base = self.base_url.as_deref().or(self.project.config.base_url.as_deref());
@@ -178,9 +138,9 @@ impl Session {
 
     fn input(&self) -> site::SiteInput<'_> {
         site::SiteInput {
-            harness: &self.harness,
-            index: &self.index,
-            graph: &self.graph,
+            harness: &self.analysis.harness,
+            index: &self.analysis.index,
+            graph: &self.analysis.graph,
             theme: &self.theme,
             title: &self.title,
             repo_url: self.project.config.repo_url.as_deref(),
@@ -243,82 +203,32 @@ impl Session {
         for image in paths.iter().filter(|p| self.images.contains(*p)) {
             images_written += usize::from(self.copy_image(image)?);
         }
-        let changes = self.read_changes(paths)?;
-        let mut update = Update { files: changes.len() + images_written, written: images_written, ..Update::default() };
-        if changes.is_empty() {
+        let before = Snapshot::of(self);
+        let applied = self.analysis.apply(paths)?;
+        let mut update = Update {
+            files: applied.paths.len() + images_written,
+            written: images_written,
+            kept: applied.kept.clone(),
+            ..Update::default()
+        };
+        if applied.paths.is_empty() {
             update.took = t.elapsed();
             return Ok(update);
         }
-        // Parse what changed; a file that can no longer be read keeps its last good version.
-        let parsed: Vec<Reparsed> = changes
-            .into_par_iter()
-            .map(|(path, change)| match change {
-                Change::Removed => (path, None, Vec::new()),
-                Change::Unreadable(d) => (path, None, vec![*d]),
-                Change::Read(source) => {
-                    let (p, d) = parse::parse_one_source(&source, Some(&self.html));
-                    (path, Some((source, p, d)), Vec::new())
-                }
-            })
-            .collect();
-        let before = Snapshot::of(self);
-        let paths_changed: Vec<String> = parsed.iter().map(|p| p.0.clone()).collect();
+        // What the changed files referred to before (their "Referenced by" panels may change).
         let refs_before: Vec<(Vec<NodeId>, u64)> =
-            paths_changed.iter().map(|p| refs_written_in(&self.graph, p)).collect();
-        let debt_path = self.harness.debt.as_ref().map(|d| d.path.clone());
-        let mut changed_plans: Vec<(String, Option<PlanKeys>)> = Vec::new();
-        let mut other_changed = false;
-        for (path, new, unreadable) in parsed {
-            let broken = !unreadable.is_empty()
-                || new.as_ref().is_some_and(|(_, _, d)| d.iter().any(|d| UNREADABLE.contains(&d.code)));
-            if broken && self.sources.contains_key(&path) {
-                // Keep the last good version; report why the new one was not taken.
-                let diags = if unreadable.is_empty() { new.map(|n| n.2).unwrap_or_default() } else { unreadable };
-                self.file_diags.insert(path.clone(), diags);
-                update.kept.push(path);
-                continue;
-            }
-            let old_plan = self.harness.plans.iter().find(|p| p.path == path).map(PlanKeys::of);
-            let was_plan = old_plan.is_some();
-            self.remove_model(&path);
-            self.file_diags.remove(&path);
-            self.sources.remove(&path);
-            match new {
-                Some((source, parsed, diags)) => {
-                    let is_plan = matches!(parsed, Parsed::Plan(_));
-                    if !diags.is_empty() {
-                        self.file_diags.insert(path.clone(), diags);
-                    }
-                    self.insert_model(parsed);
-                    self.sources.insert(path.clone(), source);
-                    if is_plan || was_plan {
-                        changed_plans.push((path, old_plan));
-                    } else {
-                        other_changed = true;
-                    }
-                }
-                None => {
-                    if !unreadable.is_empty() {
-                        self.file_diags.insert(path.clone(), unreadable);
-                    }
-                    if was_plan {
-                        changed_plans.push((path, old_plan));
-                    } else {
-                        other_changed = true;
-                    }
-                }
-            }
-        }
-        self.harness.sort();
-        self.relink();
-        let mut select = self.affected(&before, &changed_plans, other_changed, &paths_changed, debt_path.as_deref());
+            applied.paths.iter().map(|p| refs_written_in(&applied.old_graph, p)).collect();
+        let changed_plans: Vec<(String, Option<PlanKeys>)> =
+            applied.plans.iter().map(|(path, old)| (path.clone(), old.as_deref().map(PlanKeys::of))).collect();
+        let (other_changed, paths_changed, debt_path) = (applied.other, &applied.paths, applied.debt_path.as_deref());
+        let mut select = self.affected(&before, &changed_plans, other_changed, paths_changed, debt_path);
         if std::mem::take(&mut self.render_all) {
             select = Selection::all();
         }
         // "Referenced by" panels of what the changed files refer to (before and after).
         if !select.all {
             for (path, (old_targets, old_hash)) in paths_changed.iter().zip(refs_before) {
-                let (new_targets, new_hash) = refs_written_in(&self.graph, path);
+                let (new_targets, new_hash) = refs_written_in(&self.analysis.graph, path);
                 if new_hash != old_hash {
                     for n in old_targets.into_iter().chain(new_targets) {
                         self.select_node(&mut select, n);
@@ -350,7 +260,7 @@ impl Session {
 
     fn write_search(&mut self) -> anyhow::Result<SearchUpdate> {
         let t = Instant::now();
-        let index = search::build(&search::records::records(&self.harness, &self.index));
+        let index = search::build(&search::records::records(&self.analysis.harness, &self.analysis.index));
         let fresh: HashMap<String, u64> = index.files.iter().map(|(p, b)| (p.clone(), hash(b))).collect();
         let mut result = SearchUpdate::default();
         for (path, bytes) in &index.files {
@@ -366,73 +276,6 @@ impl Session {
         self.search_files = fresh;
         result.took = t.elapsed();
         Ok(result)
-    }
-
-    /// Reads the changed paths: again if known, for references if new outside the harness;
-    /// by a new walk when files appeared or disappeared in the harness.
-    fn read_changes(&mut self, paths: &[String]) -> anyhow::Result<Vec<(String, Change)>> {
-        let root = self.project.root.clone();
-        let harness_rel = &self.project.layout.harness_rel;
-        let in_harness = |p: &str| harness_rel == "." || p.starts_with(&format!("{harness_rel}/"));
-        let structural = paths.iter().any(|p| {
-            let abs = root.join(p);
-            let known = self.sources.get(p);
-            let harness_kind =
-                known.is_some_and(|s| !matches!(s.kind, SourceKind::RepoText | SourceKind::RepoMarkdown));
-            abs.is_dir()
-                || (!abs.exists() && (harness_kind || self.sources.keys().any(|k| k.starts_with(&format!("{p}/")))))
-                || (known.is_none()
-                    && abs.is_file()
-                    && p.to_ascii_lowercase().ends_with(".md")
-                    && (in_harness(p) || is_root_doc(p)))
-        });
-        if structural {
-            return self.rediscover();
-        }
-        let mut out = Vec::new();
-        for p in paths {
-            let abs = root.join(p);
-            match self.sources.get(p) {
-                Some(old) if abs.is_file() => match read_as(&self.project, p, &old.kind) {
-                    // Changed, or back to the last good text after a broken save.
-                    Ok(Some(s)) if s.text != old.text || self.kept_broken(p) => out.push((p.clone(), Change::Read(s))),
-                    Ok(Some(_)) => {}
-                    Ok(None) => out.push((p.clone(), Change::Removed)),
-                    Err(d) => out.push((p.clone(), Change::Unreadable(d))),
-                },
-                Some(_) => out.push((p.clone(), Change::Removed)),
-                None if abs.is_file() => {
-                    if let Ok(Some(s)) = read_as(&self.project, p, &SourceKind::RepoText) {
-                        out.push((p.clone(), Change::Read(s)));
-                    }
-                }
-                None => {}
-            }
-        }
-        Ok(out)
-    }
-
-    /// Walks the repository again and returns what differs from the files known.
-    fn rediscover(&mut self) -> anyhow::Result<Vec<(String, Change)>> {
-        let (sources, diags) = discover::discover(&self.project.layout, &self.project.config)?;
-        let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for s in sources {
-            seen.insert(s.path.clone());
-            match self.sources.get(&s.path) {
-                Some(old) if old.text == s.text && old.kind == s.kind && !self.kept_broken(&s.path) => {}
-                _ => out.push((s.path.clone(), Change::Read(s))),
-            }
-        }
-        for d in diags {
-            seen.insert(d.path.clone());
-            out.push((d.path.clone(), Change::Unreadable(Box::new(d))));
-        }
-        for path in self.sources.keys().filter(|p| !seen.contains(*p)) {
-            out.push((path.clone(), Change::Removed));
-        }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
     }
 
     /// Copies a repository image into `files/` when it differs from the copy there; whether it
@@ -452,36 +295,6 @@ impl Session {
         Ok(true)
     }
 
-    /// Whether `path` is shown at its last good version because its new one cannot be read.
-    fn kept_broken(&self, path: &str) -> bool {
-        self.file_diags.get(path).is_some_and(|d| d.iter().any(|d| UNREADABLE.contains(&d.code)))
-    }
-
-    fn remove_model(&mut self, path: &str) {
-        let h = &mut self.harness;
-        h.plans.retain(|p| p.path != path);
-        h.docs.retain(|d| d.path != path);
-        h.mentions.retain(|m| m.path != path);
-        if h.debt.as_ref().is_some_and(|d| d.path == path) {
-            h.debt = None;
-        }
-        if h.quality.as_ref().is_some_and(|q| q.path == path) {
-            h.quality = None;
-        }
-    }
-
-    fn insert_model(&mut self, parsed: Parsed) {
-        let h = &mut self.harness;
-        match parsed {
-            Parsed::Plan(p) => h.plans.push(*p),
-            Parsed::Debt(d) => h.debt = Some(d),
-            Parsed::Quality(q) => h.quality = Some(q),
-            Parsed::Doc(d) => h.docs.push(d),
-            Parsed::Mentions(m) if !m.refs.is_empty() => h.mentions.push(m),
-            Parsed::Mentions(_) | Parsed::Failed => {}
-        }
-    }
-
     /// The pages an update can have changed (see the module docs).
     fn affected(
         &self,
@@ -496,11 +309,11 @@ impl Session {
             return Selection::all();
         }
         let mut select = Selection::default();
-        let plan_at = |path: &str| self.harness.plans.iter().position(|p| p.path == path);
+        let plan_at = |path: &str| self.analysis.harness.plans.iter().position(|p| p.path == path);
         for (path, old) in changed {
             let Some(i) = plan_at(path) else { return Selection::all() };
             select.plans.insert(i);
-            let new = PlanKeys::of(&self.harness.plans[i]);
+            let new = PlanKeys::of(&self.analysis.harness.plans[i]);
             let Some(old) = old else { return Selection::all() };
             if new.timeline != old.timeline {
                 select.groups.insert(Group::Timeline);
@@ -514,9 +327,16 @@ impl Session {
             }
             if new.summary != old.summary {
                 select.groups.insert(Group::Lists);
-                select.plans.extend([i.wrapping_sub(1), i + 1].into_iter().filter(|&j| j < self.harness.plans.len()));
+                select
+                    .plans
+                    .extend([i.wrapping_sub(1), i + 1].into_iter().filter(|&j| j < self.analysis.harness.plans.len()));
                 let node = NodeId::Plan(i);
-                let near = self.graph.refs_to(node).map(|e| e.from).chain(self.graph.refs_from(node).map(|e| e.to));
+                let near = self
+                    .analysis
+                    .graph
+                    .refs_to(node)
+                    .map(|e| e.from)
+                    .chain(self.analysis.graph.refs_from(node).map(|e| e.to));
                 for n in near.collect::<Vec<_>>() {
                     self.select_node(&mut select, n);
                 }
@@ -525,17 +345,18 @@ impl Session {
         if other {
             // A doc, the tracker, the quality score or a source file: listings show them all.
             select.groups.insert(Group::Lists);
-            for (i, d) in self.harness.docs.iter().enumerate() {
+            for (i, d) in self.analysis.harness.docs.iter().enumerate() {
                 if paths.contains(&d.path) {
                     select.docs.insert(i);
                 }
             }
-            let tracker = self.harness.debt.as_ref().map(|d| d.path.as_str()).or(debt_path);
+            let tracker = self.analysis.harness.debt.as_ref().map(|d| d.path.as_str()).or(debt_path);
             if tracker.is_some_and(|t| paths.iter().any(|p| p == t)) {
                 // Hover titles of `TD-NNN` links, in decisions and lessons too.
                 select.groups.extend([Group::Timeline, Group::Archive]);
                 // Hover titles of `TD-NNN` links on the pages that name debt items.
                 let debt_refs: Vec<NodeId> = self
+                    .analysis
                     .graph
                     .edges
                     .iter()
@@ -585,7 +406,8 @@ impl Session {
         let written = emitted.iter().filter(|e| e.3).count();
         // Pages that no longer exist: plan and doc pages without a plan or doc, and pages of a
         // re-rendered listing group that it no longer has.
-        let live: HashSet<&str> = self.index.plan_urls.iter().chain(&self.index.doc_urls).map(String::as_str).collect();
+        let live: HashSet<&str> =
+            self.analysis.index.plan_urls.iter().chain(&self.analysis.index.doc_urls).map(String::as_str).collect();
         let now: HashSet<&str> = emitted.iter().map(|e| e.0.as_str()).collect();
         let stale: Vec<String> = self
             .pages
@@ -619,43 +441,6 @@ impl Session {
             }
         }
         Ok((rendered, written, stale.len()))
-    }
-}
-
-/// A changed file after parsing: its path, what it now is (source, model, diagnostics), and why
-/// it could not be read.
-type Reparsed = (String, Option<(Source, Parsed, Vec<Diagnostic>)>, Vec<Diagnostic>);
-
-/// A changed file, read.
-enum Change {
-    Read(Source),
-    Removed,
-    Unreadable(Box<Diagnostic>),
-}
-
-fn is_root_doc(p: &str) -> bool {
-    matches!(p, "AGENTS.md" | "PLANS.md")
-        || p.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case("QUALITY_SCORE.md"))
-}
-
-/// Reads a known file again as `kind`: harness files must be UTF-8 (else a diagnostic);
-/// repository files are kept only while they are small text mentioning something. A path that is
-/// no longer a regular file inside the repository (replaced by a symlink to `/etc/passwd`, say)
-/// reads as gone, as the walk would see it.
-fn read_as(project: &Project, rel: &str, kind: &SourceKind) -> Result<Option<Source>, Box<Diagnostic>> {
-    let root = &project.root;
-    let inside = std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
-        && crate::paths::Fence::new(root).ok().and_then(|f| f.regular_file(rel)).is_some();
-    if !inside {
-        return Ok(None);
-    }
-    match kind {
-        SourceKind::RepoText | SourceKind::RepoMarkdown => {
-            let abs = root.join(rel);
-            let size = abs.metadata().map_or(0, |m| m.len());
-            Ok(discover::scan(&abs, rel.to_string(), size))
-        }
-        kind => discover::read_source(root, rel.to_string(), kind.clone(), project.config.max_file_size).map(Some),
     }
 }
 
@@ -724,11 +509,11 @@ struct Snapshot {
 
 impl Snapshot {
     fn of(s: &Session) -> Snapshot {
-        let h = &s.harness;
+        let h = &s.analysis.harness;
         let nav: Vec<(&str, &str)> = h.docs.iter().map(|d| (d.path.as_str(), d.title.as_str())).collect();
         Snapshot {
-            plan_urls: s.index.plan_urls.clone(),
-            nav: model_hash(&(nav, h.debt.is_some(), h.quality.is_some(), &s.index.doc_urls)),
+            plan_urls: s.analysis.index.plan_urls.clone(),
+            nav: model_hash(&(nav, h.debt.is_some(), h.quality.is_some(), &s.analysis.index.doc_urls)),
             newest: crate::render::newest_date(h),
         }
     }

@@ -55,21 +55,22 @@ pub fn parse(sources: &[Source], harness_dir: &str, html: Option<&HtmlOptions>) 
     let mut diagnostics = Vec::new();
     for (parsed, diags) in results {
         diagnostics.extend(diags);
-        match parsed {
-            Parsed::Plan(p) => harness.plans.push(*p),
-            Parsed::Debt(d) => harness.debt = Some(d),
-            Parsed::Quality(q) => harness.quality = Some(q),
-            Parsed::Doc(d) => harness.docs.push(d),
-            Parsed::Mentions(m) => {
-                if !m.refs.is_empty() {
-                    harness.mentions.push(m);
-                }
-            }
-            Parsed::Failed => {}
-        }
+        insert(&mut harness, parsed);
     }
     harness.sort();
     (harness, diagnostics)
+}
+
+/// Puts one parsed file into the model (the caller sorts it afterwards).
+pub fn insert(harness: &mut Harness, parsed: Parsed) {
+    match parsed {
+        Parsed::Plan(p) => harness.plans.push(*p),
+        Parsed::Debt(d) => harness.debt = Some(d),
+        Parsed::Quality(q) => harness.quality = Some(q),
+        Parsed::Doc(d) => harness.docs.push(d),
+        Parsed::Mentions(m) if !m.refs.is_empty() => harness.mentions.push(m),
+        Parsed::Mentions(_) | Parsed::Failed => {}
+    }
 }
 
 /// Parses one source.

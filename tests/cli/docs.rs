@@ -54,6 +54,7 @@ const LAYERS: &[&[&str]] = &[
     &["discover"],
     &["highlight", "parse"],
     &["rules", "link"],
+    &["analysis"],
     &["search", "render"],
     &["rewrite"],
     &["write"],
