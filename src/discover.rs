@@ -5,11 +5,14 @@
 //! read. This is the only stage besides `write` that touches the filesystem; it reads files in the
 //! walker's threads so I/O runs in parallel. It never parses Markdown.
 
+mod skips;
+
+pub use skips::Skips;
+
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Span;
-use anyhow::{Context, bail};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use anyhow::bail;
 use ignore::{WalkBuilder, WalkState};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -109,7 +112,7 @@ pub const MAX_SCANNED_FILE: u64 = 1 << 20;
 /// harness that cannot be read are reported (E018). Folders holding a site planbook built
 /// (`.planbook-site`) are never read, wherever they are. Sources come back sorted by path.
 pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
-    let excludes = exclude_set(&config.exclude)?;
+    let skips = std::sync::Arc::new(Skips::new(layout, config)?);
     let found: Mutex<Vec<(String, SourceKind)>> = Mutex::new(Vec::new());
     let scanned: Mutex<Vec<Source>> = Mutex::new(Vec::new());
     let unreadable: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
@@ -119,19 +122,10 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     builder.require_git(false).follow_links(false);
     {
         let root = root.clone();
-        let excludes = excludes.clone();
-        let skip = layout.skip.clone();
-        let exec_plans = harness_dir.join("exec-plans");
+        let skips = skips.clone();
         builder.filter_entry(move |entry| {
             relative(&root, entry.path()).is_none_or(|rel| {
-                let skipped = skip.iter().any(|s| rel == *s || rel.starts_with(&format!("{s}/")));
-                // A site planbook built, wherever it is (`--out` inside the harness included),
-                // but never the harness's own folders: a stray marker must not hide plans.
-                let site = entry.file_type().is_some_and(|t| t.is_dir())
-                    && !exec_plans.starts_with(entry.path())
-                    && entry.path().parent() != Some(exec_plans.as_path())
-                    && is_site(entry.path());
-                rel.is_empty() || !(excludes.is_match(&rel) || skipped || site)
+                !skips.leaves_out_entry(&rel, entry.path(), entry.file_type().is_some_and(|t| t.is_dir()))
             })
         });
     }
@@ -203,20 +197,6 @@ fn is_site(dir: &Path) -> bool {
     let Ok(file) = std::fs::File::open(dir.join(crate::paths::SITE_MARKER)) else { return false };
     let mut head = [0u8; 14];
     file.take(14).read_exact(&mut head).is_ok() && &head == b"planbook-site "
-}
-
-/// The `exclude` globs of planbook.yaml (`vendor` also excludes what is inside it).
-pub(crate) fn exclude_set(globs: &[String]) -> anyhow::Result<GlobSet> {
-    let mut b = GlobSetBuilder::new();
-    for g in globs {
-        let g = g.trim_end_matches('/');
-        b.add(Glob::new(g).with_context(|| format!("invalid `exclude` glob `{g}` in planbook.yaml"))?);
-        // `vendor` and `vendor/` exclude the folder's contents too.
-        if !g.ends_with("**") {
-            b.add(Glob::new(&format!("{g}/**")).with_context(|| format!("invalid `exclude` glob `{g}`"))?);
-        }
-    }
-    Ok(b.build()?)
 }
 
 /// `path` relative to `base`, `/`-separated; `None` when it is not under `base`.

@@ -11,7 +11,6 @@ use crate::Project;
 use crate::diag::RenderOptions;
 use crate::serve::{Event, ServeOptions, Server};
 use crate::session::Session;
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use notify_debouncer_full::notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer_opt, notify};
 use std::io::Write;
@@ -263,31 +262,17 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Which changed paths matter: the same files the build's walk reads.
+/// Which changed paths matter: exactly what the build's walk reads (`discover::Skips`), less
+/// editor scratch files; and which need a fresh session.
 struct Filter {
-    root: std::path::PathBuf,
-    skip: Vec<String>,
-    excludes: globset::GlobSet,
-    /// `.git/info/exclude`.
-    git_exclude: Gitignore,
-    /// `.gitignore` and `.ignore` of each folder seen, relative to the root.
-    ignores: std::cell::RefCell<std::collections::HashMap<String, Gitignore>>,
+    skips: crate::discover::Skips,
     theme: Option<String>,
 }
 
 impl Filter {
     fn new(project: &Project) -> anyhow::Result<Filter> {
-        let mut builder = GitignoreBuilder::new(&project.root);
-        let exclude = project.root.join(".git/info/exclude");
-        if exclude.is_file() {
-            builder.add(exclude);
-        }
         Ok(Filter {
-            root: project.root.clone(),
-            skip: project.layout.skip.clone(),
-            excludes: crate::discover::exclude_set(&project.config.exclude)?,
-            git_exclude: builder.build()?,
-            ignores: Default::default(),
+            skips: crate::discover::Skips::new(&project.layout, &project.config)?,
             // Where `Theme::load` reads it: ROOT/<theme>, relative to the root.
             theme: project.config.theme.as_ref().and_then(|t| {
                 let canonical = |p: &std::path::Path| crate::paths::canonical(p).ok();
@@ -297,42 +282,9 @@ impl Filter {
         })
     }
 
-    /// Whether the ignore files of `rel`'s folders (the deepest that says anything wins) or
-    /// `.git/info/exclude` ignore it.
-    fn git_ignored(&self, rel: &str) -> bool {
-        let path = self.root.join(rel);
-        let is_dir = path.is_dir();
-        let mut dirs = vec![String::new()];
-        let mut acc = String::new();
-        for part in rel.split('/').collect::<Vec<_>>().iter().rev().skip(1).rev() {
-            acc = if acc.is_empty() { part.to_string() } else { format!("{acc}/{part}") };
-            dirs.push(acc.clone());
-        }
-        let mut ignores = self.ignores.borrow_mut();
-        for dir in dirs.iter().rev() {
-            let matcher = ignores.entry(dir.clone()).or_insert_with(|| {
-                let base = self.root.join(dir);
-                let mut b = GitignoreBuilder::new(&base);
-                for f in [".gitignore", ".ignore"] {
-                    if base.join(f).is_file() {
-                        b.add(base.join(f));
-                    }
-                }
-                b.build().unwrap_or_else(|_| Gitignore::empty())
-            });
-            let m = matcher.matched_path_or_any_parents(&path, is_dir);
-            if m.is_ignore() {
-                return true;
-            }
-            if m.is_whitelist() {
-                return false;
-            }
-        }
-        self.git_exclude.matched_path_or_any_parents(&path, is_dir).is_ignore()
-    }
-
-    /// Output folder, hidden files and folders (`.git/`, the build's temporary folders; the
-    /// walk skips them too), ignored and excluded paths, editor scratch files.
+    /// What the walk leaves out (hidden files and folders such as `.git/` and the build's
+    /// temporary folders, the output folder, ignored and excluded paths), and editor scratch
+    /// files.
     fn ignored(&self, rel: &str) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let scratch = name.ends_with('~')
@@ -341,9 +293,7 @@ impl Filter {
             || name == "4913"
             || name == ".DS_Store"
             || [".swp", ".swx", ".swo", ".tmp", ".planbook-tmp", ".crswap"].iter().any(|s| name.ends_with(s));
-        let hidden = rel.split('/').any(|part| part.starts_with('.'));
-        let skipped = self.skip.iter().any(|s| rel == s || rel.starts_with(&format!("{s}/")));
-        scratch || hidden || skipped || self.excludes.is_match(rel) || self.git_ignored(rel)
+        scratch || self.skips.leaves_out(rel)
     }
 
     /// Whether a change to `rel` needs a fresh session: the config, ignore files, the theme.
