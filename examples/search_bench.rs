@@ -31,7 +31,7 @@ fn main() {
     }
     let site = std::path::PathBuf::from(args.remove(0));
     let queries = if args.is_empty() { vec!["flaky test".to_string()] } else { args };
-    let Some(browser) = Browser::start() else { std::process::exit(2) };
+    let browser = Browser::start();
     let server = StaticServer::start(&site, "/");
     for q in &queries {
         let mut page = Vec::new();

@@ -59,8 +59,9 @@ fn timeline_shows_every_decision_newest_first() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn timeline_filters_work_in_chromium() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&example().site.root().join("site"), "/");
     let h = &example().harness;
     let count = |f: &dyn Fn(&planbook::model::Plan) -> bool| {
@@ -227,8 +228,9 @@ fn chart_numbers_match_the_model() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn charts_render_in_chromium() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&example().site.root().join("site"), "/");
     browser.goto(&server.url("charts/index.html"));
     let sizes = browser.eval(

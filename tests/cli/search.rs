@@ -47,8 +47,9 @@ fn has(results: &[(String, String)], kind: &str, url_part: &str) -> bool {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn queries_return_the_expected_records() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&site().root().join("site"), "/");
     let r = query(&browser, &server, "flaky test");
     assert!(has(&r, "debt", "debt/index.html#td-003"), "{r:?}");
@@ -81,8 +82,9 @@ fn queries_return_the_expected_records() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn facets_filter_and_count() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&site().root().join("site"), "/");
     let all = query(&browser, &server, "cache");
     let lesson_count = browser.eval(
@@ -112,8 +114,9 @@ fn facets_filter_and_count() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn instant_results_and_keyboard_navigation() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&site().root().join("site"), "/");
     browser.goto(&server.url("index.html"));
     // `/` focuses the search box.
@@ -140,8 +143,9 @@ fn instant_results_and_keyboard_navigation() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn accents_and_cjk_match() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&site().root().join("site"), "/");
     for q in ["cafe", "Résumé", "RESUME", "キャッシュ", "缓存", "缓存失效", "français", "ภาษา", "ΟΔΗΓΟΣ", "οδηγός"]
     {
@@ -154,8 +158,9 @@ fn accents_and_cjk_match() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn works_under_a_sub_path_with_a_strict_csp() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start_with_csp(&site().root().join("site"), "/harbor/");
     let r = query(&browser, &server, "flaky test");
     assert!(has(&r, "debt", "#td-003"), "{r:?}");
@@ -175,8 +180,9 @@ fn without_javascript_the_search_page_is_a_list_of_links() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn long_groups_show_more_on_request() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let server = StaticServer::start(&site().root().join("site"), "/");
     query(&browser, &server, "the");
     let count = |kind: &str| {
@@ -201,8 +207,9 @@ fn long_groups_show_more_on_request() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn opened_from_disk_the_search_page_says_how_to_serve_it() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let page = site().root().join("site/search/index.html");
     browser.goto(&format!("file://{}?q=cache", page.display()));
     let message = browser.wait_for("return document.querySelector('[data-results] .no-results')?.textContent");

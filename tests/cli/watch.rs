@@ -216,8 +216,9 @@ fn the_server_serves_only_the_site() {
 }
 
 #[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
 fn an_open_page_reloads_itself_after_a_rebuild() {
-    let Some(browser) = Browser::start() else { return };
+    let browser = Browser::start();
     let site = TestSite::copy_of("content-example");
     let watch = Watch::start(&site);
     browser.goto(&format!("{}plans/009-garbage-collection/", watch.url));
