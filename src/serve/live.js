@@ -33,6 +33,8 @@
     overlay.hidden = false;
   }
   var events = new EventSource("/__planbook/events");
+  // Says the page is listening (tools and tests wait for it rather than for a while).
+  events.addEventListener("open", function () { document.documentElement.setAttribute("data-planbook-live", "open"); });
   events.addEventListener("reload", function () { location.reload(); });
   events.addEventListener("problems", function (e) { show(JSON.parse(e.data).text); });
 })();

@@ -223,8 +223,8 @@ fn an_open_page_reloads_itself_after_a_rebuild() {
     let watch = Watch::start(&site);
     browser.goto(&format!("{}plans/009-garbage-collection/", watch.url));
     browser.wait_for("return document.readyState === 'complete'");
-    // Give the page time to open its event stream, then mark this page load.
-    std::thread::sleep(Duration::from_millis(300));
+    // Once the page listens for reloads, mark this page load.
+    browser.wait_for("return document.documentElement.getAttribute('data-planbook-live') === 'open'");
     browser.eval("window.planbookMarker = 1", json!([]));
     edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nLive reload saw this.\n", 1));
     browser.wait_for("return !window.planbookMarker && document.body.textContent.includes('Live reload saw this')");
@@ -411,7 +411,13 @@ fn the_preview_server_is_bounded_and_checks_hosts() {
     let threads = || std::fs::read_dir(format!("/proc/{}/task", watch.child.id())).unwrap().count();
     let before = threads();
     let idle: Vec<TcpStream> = (0..500).map(|_| TcpStream::connect(&addr).unwrap()).collect();
-    std::thread::sleep(Duration::from_millis(300));
+    // Connections are accepted in order: once a request after them is answered (a 503, as the
+    // queue is full of idle ones, or a reset), the server has seen them all.
+    let mut last = TcpStream::connect(&addr).unwrap();
+    let _ = write!(last, "GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let mut answer = Vec::new();
+    let _ = last.read_to_end(&mut answer);
+    assert!(answer.is_empty() || answer.starts_with(b"HTTP/1.1 503"), "{}", String::from_utf8_lossy(&answer));
     let during = threads();
     assert!(during <= before + 2, "500 idle connections: {before} threads before, {during} during");
     drop(idle);
