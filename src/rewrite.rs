@@ -4,8 +4,8 @@
 //!   URLs relative to this page (`../../plans/003-x/index.html#steps`), or the repository's web
 //!   URL when the file is not part of the site and `repo_url` is set, or plain text otherwise (a
 //!   link that would 404 is worse than none);
-//! - images in the repository are copied into the site (`files/<path>`), so the site requests
-//!   nothing outside itself;
+//! - images in the repository point at `files/<path>` and are returned for `site` to copy, so
+//!   the site requests nothing outside itself;
 //! - content headings get anchors (`id` on an inner link, GitHub's pattern), unique among the
 //!   page's headings;
 //! - external links are marked (`class="external"`, `rel="external noopener noreferrer"`);

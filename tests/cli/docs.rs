@@ -1,5 +1,6 @@
 //! The docs stay true to the code: ARCHITECTURE.md's code map names every module (and no module
-//! that is gone), and the README's rules table lists every diagnostic code with its summary.
+//! that is gone), every item and file it names exists, the stage order it states holds for every
+//! import, and the README's rules table lists every diagnostic code with its summary.
 
 use std::path::Path;
 
@@ -168,4 +169,64 @@ fn no_stage_imports_a_later_one() {
         assert!(name == "mod" || listed.contains(&name.as_str()), "render/{name}.rs is in no place of RENDER");
     }
     assert!(wrong.is_empty(), "imports against the layering (ARCHITECTURE.md):\n{}", wrong.join("\n"));
+}
+
+/// Whether `name` is defined (fn, struct, enum, const, static, type, trait, mod) in `text`.
+fn defines(text: &str, name: &str) -> bool {
+    ["fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod "].iter().any(|kw| {
+        text.match_indices(&format!("{kw}{name}")).any(|(at, m)| {
+            let next = text[at + m.len()..].chars().next();
+            next.is_none_or(|c| !(c.is_alphanumeric() || c == '_'))
+        })
+    })
+}
+
+#[test]
+fn every_item_and_path_the_map_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let arch = read("ARCHITECTURE.md");
+    let src = root.join("src");
+    let all_files: Vec<(std::path::PathBuf, String)> =
+        rust_files(&src).into_iter().map(|p| (p.clone(), std::fs::read_to_string(&p).unwrap())).collect();
+    let mut missing = Vec::new();
+    let spans: Vec<&str> = arch.split('`').skip(1).step_by(2).collect();
+    for span in spans {
+        if span.contains(' ') || span.is_empty() {
+            continue;
+        }
+        // A file or folder of the repository.
+        if ["src/", "tests/", "themes/", "examples/", "fuzz/"].iter().any(|p| span.starts_with(p)) {
+            if !root.join(span.trim_end_matches('/')).exists() {
+                missing.push(format!("path `{span}`"));
+            }
+            continue;
+        }
+        // `module::item`, `module::sub::item`, `Type::method`, `planbook::item`.
+        let external = ["anyhow::", "std::", "serde::", "comrak::", "tera::"].iter().any(|c| span.starts_with(c));
+        if external || !span.contains("::") || !span.chars().all(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+            continue;
+        }
+        let parts: Vec<&str> = span.trim_start_matches("planbook::").split("::").collect();
+        let (item, path) = parts.split_last().unwrap();
+        // The files the module path leads to: src/a.rs, src/a/**, src/a/b.rs...
+        let modules: Vec<&&str> =
+            path.iter().take_while(|p| p.chars().next().is_some_and(|c| c.is_lowercase())).collect();
+        let dir = modules.iter().fold(src.clone(), |d, m| d.join(m));
+        let candidates: Vec<&(std::path::PathBuf, String)> = all_files
+            .iter()
+            .filter(|(p, _)| modules.is_empty() || p.starts_with(&dir) || *p == dir.with_extension("rs"))
+            .collect();
+        let types = &path[modules.len()..];
+        let found = !candidates.is_empty()
+            && types.iter().all(|t| candidates.iter().any(|(_, text)| defines(text, t)))
+            && candidates.iter().any(|(_, text)| defines(text, item));
+        // `lib.rs` items (`planbook::check`) and modules named as items (`parse::html`).
+        let found = found
+            || (modules.is_empty() && types.is_empty() && defines(&read("src/lib.rs"), item))
+            || (types.is_empty() && dir.join(format!("{item}.rs")).exists());
+        if !found {
+            missing.push(format!("item `{span}`"));
+        }
+    }
+    assert!(missing.is_empty(), "ARCHITECTURE.md names what does not exist:\n{}", missing.join("\n"));
 }
