@@ -33,7 +33,31 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
 ];
 
 const DEFAULT_CSS: &str = include_str!("../../themes/default/assets/style.css");
-const DEFAULT_JS: &str = include_str!("../../themes/default/assets/app.js");
+/// The default script's feature files (`themes/default/assets/js/`), in the order they are put
+/// together: one classic script in one strict-mode function scope, not ES modules, which do not
+/// load from `file://`, where the site must still work.
+const DEFAULT_JS_PARTS: &[&str] = &[
+    include_str!("../../themes/default/assets/js/dates.js"),
+    include_str!("../../themes/default/assets/js/tables.js"),
+    include_str!("../../themes/default/assets/js/timeline.js"),
+    include_str!("../../themes/default/assets/js/tokenize.js"),
+    include_str!("../../themes/default/assets/js/search-index.js"),
+    include_str!("../../themes/default/assets/js/search-ui.js"),
+    include_str!("../../themes/default/assets/js/main.js"),
+];
+
+/// `app.js` of the default theme, from its feature files.
+fn default_js() -> String {
+    let mut js = String::from(
+        "// planbook default theme: progressive enhancement only. Every page works without this script.\n// Put together from themes/default/assets/js/, one file per feature.\n(function () {\n\"use strict\";\n\n",
+    );
+    for part in DEFAULT_JS_PARTS {
+        js.push_str(part);
+        js.push('\n');
+    }
+    js.push_str("})();\n");
+    js
+}
 const DEFAULT_ICON: &str = include_str!("../../themes/default/assets/favicon.svg");
 
 /// A static file of the site.
@@ -70,7 +94,7 @@ impl Theme {
         let mut templates: Vec<(String, String)> =
             DEFAULT_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
         let mut css = DEFAULT_CSS.to_string();
-        let mut js = DEFAULT_JS.to_string();
+        let mut js = default_js();
         let mut icon = DEFAULT_ICON.to_string();
         if let Some(user) = user {
             let dir = root.join(user);

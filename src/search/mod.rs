@@ -1,7 +1,7 @@
 //! Search: the static index the browser searches, written under `search/` at build time.
 //!
 //! In: the model. Out: files (path, bytes). This module defines a file format the client in
-//! `themes/default/assets/app.js` reads; `FORMAT_VERSION` changes whenever it changes.
+//! `themes/default/assets/js/search-index.js` reads; `FORMAT_VERSION` changes whenever it changes.
 //!
 //! - `index.json`: the meta file: record count, the first term and name of every shard, the
 //!   fragment directory and the facet files. Its name is fixed, so pages do not change when the

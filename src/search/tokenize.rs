@@ -156,4 +156,28 @@ mod tests {
         assert_eq!(terms("ภาษา"), ["ภา", "าษ", "ษา"], "Thai has no spaces either");
         assert_eq!(terms("a缓存b EP-3的"), ["a", "缓存", "b", "ep-003", "的"]);
     }
+
+    /// The vectors the client's tokenizer is checked against too (a browser test runs them):
+    /// `PLANBOOK_BLESS=1` writes this tokenizer's terms into the file after a deliberate change.
+    #[test]
+    fn shared_vectors() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tokenizer-vectors.json");
+        let text = std::fs::read_to_string(path).expect("vectors");
+        let mut vectors: Vec<serde_json::Value> = serde_json::from_str(&text).expect("vectors parse");
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v
+        };
+        if std::env::var_os("PLANBOOK_BLESS").is_some() {
+            for v in &mut vectors {
+                v["terms"] = serde_json::json!(sorted(terms(v["text"].as_str().unwrap())));
+            }
+            std::fs::write(path, serde_json::to_string_pretty(&vectors).unwrap() + "\n").unwrap();
+            return;
+        }
+        for v in &vectors {
+            let want: Vec<String> = serde_json::from_value(v["terms"].clone()).unwrap();
+            assert_eq!(sorted(terms(v["text"].as_str().unwrap())), want, "{}", v["text"]);
+        }
+    }
 }

@@ -216,3 +216,29 @@ fn opened_from_disk_the_search_page_says_how_to_serve_it() {
     assert!(message.as_str().unwrap().contains("served over HTTP"), "{message}");
     assert_eq!(browser.eval("return document.querySelector('[data-search-fallback]').hidden", json!([])), json!(false));
 }
+
+#[test]
+#[cfg_attr(no_browser, ignore = "needs chromium and chromedriver")]
+fn the_client_tokenizes_the_shared_vectors_as_the_index_does() {
+    let browser = Browser::start();
+    let server = StaticServer::start(&site().root().join("site"), "/");
+    browser.goto(&server.url("index.html"));
+    browser.wait_for("return !!(window.planbook && window.planbook.tokenize)");
+    let vectors: Vec<serde_json::Value> = serde_json::from_str(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/tokenizer-vectors.json")).unwrap(),
+    )
+    .unwrap();
+    let mut differ = Vec::new();
+    for v in &vectors {
+        // Sorted here, by code point as the index sorts (JavaScript sorts by UTF-16 unit).
+        let mut got: Vec<String> =
+            serde_json::from_value(browser.eval("return window.planbook.tokenize(arguments[0])", json!([v["text"]])))
+                .unwrap();
+        got.sort();
+        let want: Vec<String> = serde_json::from_value(v["terms"].clone()).unwrap();
+        if got != want {
+            differ.push(format!("{}: client {got:?}, index {want:?}", v["text"]));
+        }
+    }
+    assert!(differ.is_empty(), "the two tokenizers disagree:\n{}", differ.join("\n"));
+}
