@@ -173,6 +173,10 @@ pub struct Field {
     pub value: String,
     /// Where the value starts.
     pub span: Span,
+    /// Taken into a field of the plan that pages show in a place of its own (title, status,
+    /// people, dates, goal, id): pages list only the others as they are written.
+    #[serde(default)]
+    pub placed: bool,
 }
 
 /// A section of a plan, started by a heading.

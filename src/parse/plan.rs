@@ -19,6 +19,22 @@ use crate::parse::{status, steps};
 use crate::yaml::{self, FrontValue};
 use comrak::Arena;
 
+// Header keys (normalised: lower case, `_` and `-` as spaces) for each field of the model.
+const ID_KEYS: &[&str] = &["id"];
+const TITLE_KEYS: &[&str] = &["title"];
+const STATUS_KEYS: &[&str] = &["status", "state"];
+const OWNER_KEYS: &[&str] = &["owner", "owners", "assignee", "dri"];
+const AUTHOR_KEYS: &[&str] = &["author", "authors", "created by", "driver"];
+const CREATED_KEYS: &[&str] = &["created", "opened", "started", "date", "created at", "start date", "created on"];
+const COMPLETED_KEYS: &[&str] =
+    &["completed", "closed", "finished", "completed at", "completed on", "end date", "done"];
+const REVIEWED_KEYS: &[&str] = &["last reviewed", "updated", "last updated", "reviewed"];
+const GOAL_KEYS: &[&str] = &["goal"];
+
+/// The fields pages show in a place of their own (`Field::placed`); the rest are listed.
+const PLACED: &[&[&str]] =
+    &[ID_KEYS, TITLE_KEYS, STATUS_KEYS, OWNER_KEYS, AUTHOR_KEYS, CREATED_KEYS, COMPLETED_KEYS, GOAL_KEYS];
+
 /// Parses the plan at `path` (relative to the root) in state folder `folder`.
 pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -> (Plan, Vec<Diagnostic>) {
     let arena = Arena::new();
@@ -33,7 +49,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
 
     // Identity and title.
     let (name_number, _) = file_number(&stem);
-    let id_field = find(&["id"]);
+    let id_field = find(ID_KEYS);
     let id_raw = id_field.map(|f| f.value.clone());
     let id_number = id_field.and_then(|f| number_from_id(&f.value));
     let (h1_number, h1_title) = match &outline.h1 {
@@ -60,13 +76,13 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         }
     }
     let title_span = outline.h1.as_ref().map_or(Span::line(1), |h| h.1);
-    if outline.h1.is_none() && find(&["title"]).is_none() && !text.trim().is_empty() {
+    if outline.h1.is_none() && find(TITLE_KEYS).is_none() && !text.trim().is_empty() {
         diags.push(
             Diagnostic::new(Code::MissingTitle, path, Some(Span::line(1)), "plan has no `# Title` heading")
                 .help("start the plan with `# EP-NNN: Title`; the file name is used meanwhile"),
         );
     }
-    let title = find(&["title"])
+    let title = find(TITLE_KEYS)
         .map(|f| f.value.clone())
         .or(h1_title)
         .map(|t| strip_title_boilerplate(&t))
@@ -74,7 +90,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         .unwrap_or_else(|| humanize(&stem));
 
     // Status, people, dates.
-    let status = match find(&["status", "state"]) {
+    let status = match find(STATUS_KEYS) {
         Some(f) => {
             let kind = status::plan_status(&f.value);
             if kind.is_none() && !date::is_placeholder(&f.value) {
@@ -88,13 +104,12 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         None => Status { kind: StatusKind::Other, raw: None, span: None },
     };
     let text_of = |keys: &[&str]| find(keys).map(|f| f.value.clone()).filter(|v| !date::is_placeholder(v));
-    let owner = text_of(&["owner", "owners", "assignee", "dri"]);
-    let author = text_of(&["author", "authors", "created by", "driver"]).or_else(|| owner.clone());
+    let owner = text_of(OWNER_KEYS);
+    let author = text_of(AUTHOR_KEYS).or_else(|| owner.clone());
     let mut date_of = |keys: &[&str]| find(keys).and_then(|f| date_field(path, f, &mut diags));
-    let mut created = date_of(&["created", "opened", "started", "date", "created at", "start date", "created on"]);
-    let mut completed =
-        date_of(&["completed", "closed", "finished", "completed at", "completed on", "end date", "done"]);
-    let last_reviewed = date_of(&["last reviewed", "updated", "last updated", "reviewed"]);
+    let mut created = date_of(CREATED_KEYS);
+    let mut completed = date_of(COMPLETED_KEYS);
+    let last_reviewed = date_of(REVIEWED_KEYS);
     if created.is_none()
         && let Some((Ok(d), len)) = date::prefix(&stem)
     {
@@ -124,8 +139,8 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         created,
         completed,
         last_reviewed,
-        goal: find(&["goal"]).map(|f| f.value.clone()).filter(|g| !g.is_empty()),
-        goal_html: find(&["goal"]).map(|f| html.markdown_inline(&f.value)).unwrap_or_default(),
+        goal: find(GOAL_KEYS).map(|f| f.value.clone()).filter(|g| !g.is_empty()),
+        goal_html: find(GOAL_KEYS).map(|f| html.markdown_inline(&f.value)).unwrap_or_default(),
         intro_html: html.blocks(intro),
         fields: Vec::new(),
         sections: Vec::new(),
@@ -149,6 +164,13 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
     }
     plan.refs.sort_by(|a, b| (a.span, &a.target).cmp(&(b.span, &b.target)));
     plan.refs.dedup_by(|a, b| a.span == b.span && a.target == b.target);
+    let mut fields = fields;
+    for keys in PLACED {
+        // The field each key list took (the first that matches, as `find` takes it).
+        if let Some(f) = fields.iter_mut().find(|f| keys.contains(&normalize_key(&f.key).as_str())) {
+            f.placed = true;
+        }
+    }
     plan.fields = fields;
     (plan, diags)
 }
@@ -174,7 +196,7 @@ fn read_fields<'a>(
                     };
                     let line = first_line.saturating_add(e.line).saturating_sub(1);
                     let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
-                    fields.push(Field { key: e.key, value, span: Span { line, col: e.column, len } });
+                    fields.push(Field { key: e.key, value, span: Span { line, col: e.column, len }, placed: false });
                 }
             }
             Err(e) => diags.push(front_matter_error(path, yaml_text, *first_line, e)),
@@ -200,7 +222,7 @@ fn read_fields<'a>(
             let Some(line) = line_no.checked_sub(1).and_then(|n| lines.get(n as usize)) else { continue };
             if let Some(f) = fields::parse_line(line) {
                 let span = Span { line: line_no, col: f.value_col, len: u32::try_from(f.value.len()).unwrap_or(0) };
-                fields.push(Field { key: f.key, value: f.value, span });
+                fields.push(Field { key: f.key, value: f.value, span, placed: false });
             }
         }
         // The preamble's blocks come first in `header_blocks`.

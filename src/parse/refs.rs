@@ -320,8 +320,12 @@ mod tests {
             (diags[0].code, diags[0].span.map(|s| (s.line, s.col))),
             (crate::diag::Code::MalformedId, Some((3, 5)))
         );
-        let fields =
-            [crate::model::Field { key: "depends-on".into(), value: format!("ep-2, {long}"), span: Span::line(2) }];
+        let fields = [crate::model::Field {
+            key: "depends-on".into(),
+            value: format!("ep-2, {long}"),
+            span: Span::line(2),
+            placed: false,
+        }];
         let mut diags = Vec::new();
         malformed_in_fields("p.md", &fields, &mut diags);
         assert_eq!(diags.len(), 1);

@@ -288,28 +288,11 @@ fn decision_view(d: &Decision) -> DecisionView {
     }
 }
 
-/// Header fields shown in the metadata table (those with a place of their own are left out).
+/// Header fields shown in the metadata table: those parse did not place elsewhere on the page.
 fn extra_fields(plan: &Plan) -> Vec<NamedValue> {
-    const SHOWN: &[&str] = &[
-        "status",
-        "state",
-        "author",
-        "authors",
-        "owner",
-        "owners",
-        "created",
-        "opened",
-        "started",
-        "completed",
-        "closed",
-        "finished",
-        "title",
-        "goal",
-        "id",
-    ];
     plan.fields
         .iter()
-        .filter(|f| !SHOWN.contains(&f.key.to_ascii_lowercase().replace(['_', '-'], " ").as_str()))
+        .filter(|f| !f.placed)
         .map(|f| NamedValue { name: f.key.clone(), text: f.value.clone(), html: crate::render::escape(&f.value) })
         .collect()
 }

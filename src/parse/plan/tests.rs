@@ -401,3 +401,18 @@ fn large_plans_parse_in_linear_time() {
         check_fast(text);
     }
 }
+
+#[test]
+fn fields_taken_into_the_plan_are_marked_placed() {
+    let (p, _) = check(
+        "x/active/001-a.md",
+        "# EP-001: A\n\n**Status**: active\n**Created by**: ana\n**Date**: 2026-01-02\n**Last reviewed**: 2026-02-03\n**Team**: storage\n",
+    );
+    let placed: Vec<(&str, bool)> = p.fields.iter().map(|f| (f.key.as_str(), f.placed)).collect();
+    assert_eq!(
+        placed,
+        [("Status", true), ("Created by", true), ("Date", true), ("Last reviewed", false), ("Team", false)],
+        "what has a place of its own is not listed again"
+    );
+    assert_eq!(p.author.as_deref(), Some("ana"));
+}
