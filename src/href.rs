@@ -25,6 +25,30 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// Resolves `href` written in the file at `from` (both relative to the root) into a root-relative
+/// path with `.`/`..` removed; `None` for URLs with a scheme, anchors, and paths escaping the root.
+pub fn resolve(from: &str, href: &str) -> Option<String> {
+    let has_scheme = href.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if href.is_empty() || href.starts_with('#') || has_scheme || href.starts_with("//") {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (href, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let path = percent_decode(path);
+    let dir = if path.starts_with('/') { "" } else { folder_of(from) };
+    let mut out = join(dir, &path)?;
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
 /// The folder part of a root-relative file path: `a/b` for `a/b/c.md`, empty for `c.md`.
 pub fn folder_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
@@ -73,6 +97,25 @@ mod tests {
         assert_eq!(join("docs", "../../x"), None, "above the root");
         assert_eq!(folder_of("a/b/c.md"), "a/b");
         assert_eq!(folder_of("c.md"), "");
+    }
+
+    #[test]
+    fn resolves_relative_links() {
+        let from = "docs/harness/exec-plans/active/009-gc.md";
+        assert_eq!(
+            resolve(from, "../completed/003-x.md").as_deref(),
+            Some("docs/harness/exec-plans/completed/003-x.md")
+        );
+        assert_eq!(
+            resolve(from, "../../TECH_DEBT_TRACKER.md#td-007").as_deref(),
+            Some("docs/harness/TECH_DEBT_TRACKER.md#td-007")
+        );
+        assert_eq!(resolve("AGENTS.md", "docs/harness/INDEX.md").as_deref(), Some("docs/harness/INDEX.md"));
+        assert_eq!(resolve("AGENTS.md", "/docs/a%20b.md").as_deref(), Some("docs/a b.md"));
+        assert_eq!(resolve("AGENTS.md", "../outside.md"), None);
+        assert_eq!(resolve(from, "https://example.com/x.md"), None);
+        assert_eq!(resolve(from, "mailto:a@b.c"), None);
+        assert_eq!(resolve(from, "#local"), None);
     }
 
     #[test]

@@ -56,7 +56,7 @@ impl HtmlOptions {
         let mut comrak = self.comrak.clone();
         let from = path.to_string();
         let rewrite: Arc<dyn comrak::options::URLRewriter> = Arc::new(move |url: &str| {
-            resolve(&from, url).map_or_else(|| url.to_string(), |p| format!("{SOURCE_SCHEME}{p}"))
+            crate::href::resolve(&from, url).map_or_else(|| url.to_string(), |p| format!("{SOURCE_SCHEME}{p}"))
         });
         comrak.extension.link_url_rewriter = Some(rewrite.clone());
         comrak.extension.image_url_rewriter = Some(rewrite);
@@ -275,30 +275,6 @@ fn raw_html_span(nodes: &[Node<'_>]) -> Option<Span> {
         .flat_map(|n| n.descendants())
         .find(|d| matches!(d.data.borrow().value, NodeValue::HtmlBlock(_) | NodeValue::HtmlInline(_)));
     raw.or(nodes.first().copied()).map(span_of)
-}
-
-/// Resolves `href` written in the file at `from` (both relative to the root) into a root-relative
-/// path with `.`/`..` removed; `None` for URLs with a scheme, anchors, and paths escaping the root.
-pub(crate) fn resolve(from: &str, href: &str) -> Option<String> {
-    let has_scheme = href.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    });
-    if href.is_empty() || href.starts_with('#') || has_scheme || href.starts_with("//") {
-        return None;
-    }
-    let (path, fragment) = match href.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (href, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let path = crate::href::percent_decode(path);
-    let dir = if path.starts_with('/') { "" } else { crate::href::folder_of(from) };
-    let mut out = crate::href::join(dir, &path)?;
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    Some(out)
 }
 
 /// Non-whitespace characters in `s`: how `inlines_after` measures a prefix.

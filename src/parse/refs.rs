@@ -9,7 +9,6 @@
 use crate::diag::{Code, Diagnostic};
 use crate::model::ids::{find_all, scan};
 use crate::model::{DebtId, FileMentions, PlanNumber, RefTarget, Reference, Relation, Span};
-use crate::parse::html::resolve;
 use crate::parse::markdown::{Node, plain_text};
 use comrak::nodes::NodeValue;
 
@@ -67,7 +66,7 @@ pub(crate) fn collect(node: Node<'_>, from: &str, out: &mut Vec<Reference>) {
             }
         }
         Kind::Link(url) => {
-            if let Some(path) = resolve(from, &url).filter(|p| is_markdown_path(p)) {
+            if let Some(path) = crate::href::resolve(from, &url).filter(|p| is_markdown_path(p)) {
                 out.push(Reference {
                     target: RefTarget::Path(path),
                     relation: Relation::before(&preceding(node)),

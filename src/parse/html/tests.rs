@@ -65,22 +65,6 @@ fn relative_links_become_source_links() {
 }
 
 #[test]
-fn resolves_relative_links() {
-    let from = "docs/harness/exec-plans/active/009-gc.md";
-    assert_eq!(resolve(from, "../completed/003-x.md").as_deref(), Some("docs/harness/exec-plans/completed/003-x.md"));
-    assert_eq!(
-        resolve(from, "../../TECH_DEBT_TRACKER.md#td-007").as_deref(),
-        Some("docs/harness/TECH_DEBT_TRACKER.md#td-007")
-    );
-    assert_eq!(resolve("AGENTS.md", "docs/harness/INDEX.md").as_deref(), Some("docs/harness/INDEX.md"));
-    assert_eq!(resolve("AGENTS.md", "/docs/a%20b.md").as_deref(), Some("docs/a b.md"));
-    assert_eq!(resolve("AGENTS.md", "../outside.md"), None);
-    assert_eq!(resolve(from, "https://example.com/x.md"), None);
-    assert_eq!(resolve(from, "mailto:a@b.c"), None);
-    assert_eq!(resolve(from, "#local"), None);
-}
-
-#[test]
 fn code_is_highlighted_with_classes() {
     let opts = HtmlOptions::new(false);
     let file = opts.for_file("a.md");
