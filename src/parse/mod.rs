@@ -31,6 +31,11 @@ use html::Html;
 pub use html::HtmlOptions;
 pub use plan::file_number_of as file_number;
 
+/// The length of a date at the start of `stem` (`2026-03-12-x`), real or not (`2026-13-40`).
+pub fn date_prefix_len(stem: &str) -> Option<usize> {
+    date::prefix(stem).map(|(_, len)| len)
+}
+
 /// One parsed file.
 pub enum Parsed {
     /// An exec plan.

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 /// Runs every rule on every plan.
 pub fn check(harness: &Harness) -> Vec<Diagnostic> {
+    let width = naming::number_width(&harness.plans);
     let mut out: Vec<Diagnostic> = harness
         .plans
         .par_iter()
@@ -25,7 +26,7 @@ pub fn check(harness: &Harness) -> Vec<Diagnostic> {
             steps::check(plan, &mut d);
             decisions::check(plan, &mut d);
             lifecycle::check(plan, &mut d);
-            naming::check_name(plan, &mut d);
+            naming::check_name(plan, width, &mut d);
             d
         })
         .collect();

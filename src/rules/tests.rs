@@ -121,10 +121,30 @@ fn rule6_names_and_unique_numbers() {
     ]);
     assert_eq!(got, [("exec-plans/completed/001-other.md".into(), Code::DuplicateNumber, Some(1))]);
     assert_eq!(codes("exec-plans/active/1234-big.md", &GOOD_ACTIVE.replace("EP-001", "EP-1234")), []);
-    for name in ["2026-01-05-good.md", "good.md", "01-good.md", "0001-good.md", "001_Good.md"] {
+    for name in ["2026-01-05-good.md", "good.md", "001_Good.md"] {
         let text = GOOD_ACTIVE.replace("EP-001: ", "");
         assert_eq!(codes(&format!("exec-plans/active/{name}"), &text), [Code::FileNameStyle], "{name}");
     }
+    // The width is the repository's: four digits where plans use four, three where they use three.
+    assert_eq!(codes("exec-plans/active/0032-x-cutover.md", &GOOD_ACTIVE.replace("EP-001", "EP-0032")), []);
+    let width = |names: &[&str]| {
+        let files: Vec<(String, String)> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("exec-plans/active/{n}"), GOOD_ACTIVE.replace("EP-001", &format!("EP-{}", i + 1))))
+            .collect();
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+        check_files(&refs)
+            .into_iter()
+            .filter(|(_, c, _)| *c == Code::FileNameStyle)
+            .map(|(p, _, _)| p)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(width(&["0001-a.md", "0002-b.md", "003-c.md"]), ["exec-plans/active/003-c.md"]);
+    assert_eq!(
+        width(&["001-a.md", "002-b.md", "0003-c.md", "04-d.md"]),
+        ["exec-plans/active/0003-c.md", "exec-plans/active/04-d.md"]
+    );
 }
 
 #[test]
