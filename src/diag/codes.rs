@@ -86,6 +86,7 @@ codes! {
     TooDeep = "E033", Error, "a file nests deeper, or its front matter is larger or deeper, than planbook reads";
     MalformedId = "E034", Error, "an `EP-`/`TD-` number is too long to name a plan or debt item";
     CaseCollision = "W035", Warning, "two pages' paths differ only in letter case (they collide on case-insensitive disks)";
+    FinishedInActive = "W036", Warning, "a plan whose title says it is done, with every step `[x]`, is still in an active folder";
 }
 
 impl Code {

@@ -10,7 +10,34 @@ pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     match plan.state() {
         StatusKind::Completed => completed(plan, out),
         StatusKind::Abandoned => abandoned(plan, out),
+        // In `completed/` a plan owes finished steps whatever its Status line says.
+        _ if plan.folder_state == FolderState::Completed => open_steps(plan, out),
         _ => {}
+    }
+    finished_but_active(plan, out);
+}
+
+/// A title that says the plan is done (`... (COMPLETED)`) with every step `[x]`, in an active
+/// folder: someone finished it and forgot to move it.
+fn finished_but_active(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let title = plan.title.trim_end().to_lowercase();
+    let says_done =
+        ["(completed)", "(complete)", "(done)", "[completed]", "[done]", "✅"].iter().any(|m| title.ends_with(m));
+    let (done, total) = plan.progress();
+    if says_done && total > 0 && done == total && matches!(plan.folder_state, FolderState::Active | FolderState::Draft)
+    {
+        out.push(
+            Diagnostic::new(
+                Code::FinishedInActive,
+                &plan.path,
+                Some(plan.title_span),
+                format!(
+                    "the title says the plan is done and all {total} steps are `[x]`, but it is in `{}`",
+                    folder_name(plan)
+                ),
+            )
+            .help("set `**Status**: completed` with a Completed date and move it to `completed/`"),
+        );
     }
 }
 
@@ -56,6 +83,11 @@ fn status_matches_folder(plan: &Plan, out: &mut Vec<Diagnostic>) {
 }
 
 fn completed(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    open_steps(plan, out);
+    retrospective_and_dates(plan, out);
+}
+
+fn open_steps(plan: &Plan, out: &mut Vec<Diagnostic>) {
     let open: Vec<_> = plan.steps.iter().filter(|s| s.marker != StepMarker::Done).collect();
     if let Some(first) = open.first() {
         let whose = if plan.folder_state == FolderState::Completed {
@@ -69,6 +101,9 @@ fn completed(plan: &Plan, out: &mut Vec<Diagnostic>) {
                 .help("mark finished steps `[x]`; drop or move unfinished ones to a follow-up plan and say so in the Decision Log"),
         );
     }
+}
+
+fn retrospective_and_dates(plan: &Plan, out: &mut Vec<Diagnostic>) {
     if !plan.retrospective.as_ref().is_some_and(|r| r.is_filled()) {
         let at = plan.retrospective.as_ref().map_or(plan.title_span, |r| r.span);
         let message = if plan.retrospective.is_some() {

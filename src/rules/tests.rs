@@ -151,7 +151,11 @@ fn rule6_names_and_unique_numbers() {
 fn rule7_status_agrees_with_folder() {
     let got = check_files(&[("exec-plans/active/002-done.md", GOOD_DONE)]);
     assert_eq!(got, [("exec-plans/active/002-done.md".into(), Code::StatusFolderMismatch, Some(2))]);
-    assert_eq!(codes("exec-plans/completed/001-good.md", GOOD_ACTIVE), [Code::StatusFolderMismatch]);
+    assert_eq!(
+        codes("exec-plans/completed/001-good.md", GOOD_ACTIVE),
+        [Code::CompletedWithOpenSteps, Code::StatusFolderMismatch],
+        "in completed/, open steps are an error whatever the status says"
+    );
 }
 
 #[test]
@@ -167,4 +171,24 @@ fn rule8_abandoned_plans_say_why() {
 #[test]
 fn drafts_are_not_held_to_completeness() {
     assert_eq!(codes("exec-plans/active/drafts/001-idea.md", "# EP-001: Idea\n\nMaybe.\n"), []);
+}
+
+#[test]
+fn open_steps_in_completed_are_an_error_whatever_the_status_says() {
+    let text = GOOD_ACTIVE.replace("- [~]", "- [ ]");
+    let got = codes("exec-plans/completed/001-good.md", &text);
+    assert!(got.contains(&Code::StatusFolderMismatch) && got.contains(&Code::CompletedWithOpenSteps), "{got:?}");
+}
+
+#[test]
+fn a_finished_plan_left_in_active_is_a_warning() {
+    let done_steps = |t: &str| t.replace("- [~]", "- [x]").replace("- [ ]", "- [x]");
+    let titled = done_steps(&GOOD_ACTIVE.replace("# EP-001: Good", "# EP-001: Good (COMPLETED)"));
+    assert!(codes("exec-plans/active/001-good.md", &titled).contains(&Code::FinishedInActive));
+    assert!(
+        !codes("exec-plans/active/001-good.md", &done_steps(GOOD_ACTIVE)).contains(&Code::FinishedInActive),
+        "no title claim"
+    );
+    let open = GOOD_ACTIVE.replace("# EP-001: Good", "# EP-001: Good (COMPLETED)");
+    assert!(!codes("exec-plans/active/001-good.md", &open).contains(&Code::FinishedInActive), "steps still open");
 }
