@@ -71,6 +71,11 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub strict: bool,
+    /// Also print what was recognised, per kind: plans by state, steps, decisions dated and
+    /// undated, retrospectives, debt items, quality domains, docs and references (in JSON, as
+    /// the `recognised` object).
+    #[arg(long)]
+    pub summary: bool,
 }
 
 /// `planbook build`.

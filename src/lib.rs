@@ -44,6 +44,7 @@ pub mod serve;
 pub mod session;
 pub mod site;
 pub mod slug;
+pub mod summary;
 pub mod watch;
 pub mod write;
 pub mod yaml;

@@ -45,9 +45,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 quiet: cli.quiet,
                 path_prefix: project.shown_root.clone(),
             };
-            let out = match args.format {
-                Format::Human => checked.report.render_human(&opts),
-                Format::Json => checked.report.render_json(&opts),
+            let recognised =
+                args.summary.then(|| planbook::summary::summarise(&checked.harness, &checked.graph, &checked.report));
+            let out = match (args.format, recognised) {
+                (Format::Human, None) => checked.report.render_human(&opts),
+                (Format::Human, Some(s)) => {
+                    checked.report.render_human(&opts) + &s.render_human(&project.layout.harness_rel)
+                }
+                (Format::Json, s) => checked.report.render_json_with(&opts, s.map(|s| serde_json::json!(s))),
             };
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(out.as_bytes())?;
@@ -110,6 +115,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let mut stderr = std::io::stderr().lock();
             stderr.write_all(report.render_human(&render).as_bytes())?;
             if cli.verbose {
+                let c = &built.checked;
+                let recognised = planbook::summary::summarise(&c.harness, &c.graph, &c.report);
+                stderr.write_all(recognised.render_human(&project.layout.harness_rel).as_bytes())?;
                 let t = &built.checked.timings;
                 writeln!(
                     stderr,

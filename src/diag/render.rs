@@ -110,6 +110,12 @@ impl Report {
 
     /// The JSON rendering: `{"version":1,"summary":{...},"diagnostics":[...]}`.
     pub fn render_json(&self, opts: &RenderOptions) -> String {
+        self.render_json_with(opts, None)
+    }
+
+    /// [`Report::render_json`] with `recognised` (what `check --summary` counted) beside the
+    /// diagnostics.
+    pub fn render_json_with(&self, opts: &RenderOptions, recognised: Option<serde_json::Value>) -> String {
         #[derive(Serialize)]
         struct Summary {
             plans: usize,
@@ -133,12 +139,15 @@ impl Report {
         struct Doc<'a> {
             version: u32,
             summary: Summary,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            recognised: Option<serde_json::Value>,
             diagnostics: Vec<Entry<'a>>,
         }
         let lines = Lines::new(self);
         let doc = Doc {
             version: 1,
             summary: Summary { plans: self.plans, errors: self.errors(), warnings: self.warnings() },
+            recognised,
             diagnostics: self
                 .diagnostics()
                 .iter()

@@ -92,6 +92,16 @@ pub enum DocKind {
     Root,
 }
 
+impl DocKind {
+    /// The kind's name in reports (`harness`, `root`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DocKind::Harness => "harness",
+            DocKind::Root => "root",
+        }
+    }
+}
+
 /// A harness document that is neither a plan, the debt tracker nor the quality score.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Doc {

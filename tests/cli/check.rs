@@ -224,3 +224,46 @@ fn check_is_deterministic_across_thread_counts() {
     let v: serde_json::Value = serde_json::from_str(std::str::from_utf8(&a.stdout).unwrap()).unwrap();
     assert_eq!(v["summary"]["plans"], 300);
 }
+
+#[test]
+fn summary_says_what_was_recognised_per_kind() {
+    let site = minimal();
+    site.write(
+        "docs/harness/exec-plans/completed/002-logs.md",
+        "# EP-002: Logs\n**Status**: completed\n**Created**: 2026-01-01\n**Completed**: 2026-01-09\n\n## Goal\nG\n## Context\nC\n## Steps\n- [x] one\n- [x] two\n## Decision Log\n- chose JSON lines, see EP-001 and EP-404\n## Retrospective\n### What went well\n- it shipped\n",
+    );
+    site.write(
+        "docs/harness/tech-debt-tracker.md",
+        "# Tech debt\n\n| ID | Item | Status |\n|---|---|---|\n| TD-001 | Flaky test | open |\n| TD-002 | Old API | resolved |\n",
+    );
+    let run = site.run(&["check", "--summary", "--color", "never"]);
+    let out = &run.stdout;
+    let line = |kind: &str| {
+        out.lines().find(|l| l.trim_start().starts_with(kind)).unwrap_or_else(|| panic!("no `{kind}` line in\n{out}")).to_string()
+    };
+    assert!(out.contains("recognised in `docs/harness`:"), "{out}");
+    assert!(line("plans").ends_with("2: 1 active, 1 completed"), "{out}");
+    assert!(line("steps").ends_with("4: 3 done, 1 in progress"), "{out}");
+    assert!(line("decisions").ends_with("2: 1 dated, 1 undated"), "{out}");
+    assert!(line("retrospectives").ends_with("2: 1 filled, 1 not yet due"), "{out}");
+    assert!(line("debt items").ends_with("2: 1 open, 1 resolved"), "{out}");
+    assert!(line("quality").ends_with("no quality score"), "{out}");
+    assert!(line("references").ends_with("2: 1 resolved, 1 unresolved"), "{out}");
+
+    let json = site.run(&["check", "--summary", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let r = &v["recognised"];
+    assert_eq!(r["plans"]["total"], 2);
+    assert_eq!(r["plans"]["by"]["completed"], 1);
+    assert_eq!(r["steps"]["by"]["in-progress"], 1);
+    assert_eq!(r["decisions"]["by"]["undated"], 1);
+    assert_eq!(r["debt"]["by"]["open"], 1);
+    assert!(r.get("quality").is_none(), "{r}");
+    assert_eq!(r["references"]["by"]["unresolved"], 1);
+    // Without --summary the JSON keeps its shape.
+    let plain: serde_json::Value = serde_json::from_str(&site.run(&["check", "--format", "json"]).stdout).unwrap();
+    assert!(plain.get("recognised").is_none());
+
+    let build = site.run(&["build", "-v", "--color", "never"]);
+    assert!(build.stderr.contains("recognised in `docs/harness`:"), "{}", build.stderr);
+}

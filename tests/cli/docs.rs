@@ -55,7 +55,7 @@ const LAYERS: &[&[&str]] = &[
     &["discover"],
     &["highlight", "parse"],
     &["rules", "link"],
-    &["analysis"],
+    &["analysis", "summary"],
     &["search", "render"],
     &["rewrite"],
     &["write"],
