@@ -237,8 +237,11 @@ impl Analysis {
                 || (!abs.exists() && (harness_kind || self.sources.keys().any(|k| k.starts_with(&format!("{p}/")))))
                 || (known.is_none()
                     && abs.is_file()
-                    && p.to_ascii_lowercase().ends_with(".md")
-                    && (in_harness(p) || is_root_doc(p)))
+                    && ((p.to_ascii_lowercase().ends_with(".md") && (in_harness(p) || is_root_doc(p)))
+                        // A new companion (any extension) or draft: the walk settles what it is.
+                        || p.contains("exec-plans/")
+                        || named_by(&self.config.drafts, p)
+                        || named_by(&self.config.companions, p)))
         });
         if structural {
             return self.rediscover();
@@ -353,6 +356,11 @@ impl std::fmt::Debug for Analysis {
             .field("plans", &self.harness.plans.len())
             .finish()
     }
+}
+
+/// Whether a `drafts:` or `companions:` list names `rel`.
+fn named_by(globs: &[String], rel: &str) -> bool {
+    !globs.is_empty() && discover::glob_set("", globs).is_ok_and(|set| set.is_match(rel))
 }
 
 #[cfg(test)]

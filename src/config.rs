@@ -50,7 +50,20 @@ pub struct Config {
     pub cname: Option<String>,
     /// Harness files larger than this many bytes are reported (E032) and not read.
     pub max_file_size: u64,
+    /// Globs (relative to the root) of per-plan companion files (`NNN-x.progress.md`), beyond
+    /// those found by sharing a plan's file stem.
+    pub companions: Vec<String>,
+    /// Folders or globs (relative to the root) of the planning workflow's drafts, shown as
+    /// Proposals; hidden folders are read when named here.
+    pub drafts: Vec<String>,
+    /// The site's language (`lang` on every page, a BCP 47 tag such as `en` or `zh-CN`);
+    /// detected from the harness text when absent.
+    pub language: Option<String>,
 }
+
+/// Where drafts are read from when planbook.yaml does not say: the convention's planning
+/// workflow folder.
+pub const DEFAULT_DRAFTS: &[&str] = &[".vtcode/plans/"];
 
 impl Default for Config {
     fn default() -> Config {
@@ -66,6 +79,9 @@ impl Default for Config {
             allow_html: false,
             cname: None,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
+            companions: Vec::new(),
+            drafts: DEFAULT_DRAFTS.iter().map(|d| d.to_string()).collect(),
+            language: None,
         }
     }
 }
@@ -87,6 +103,10 @@ struct RawConfig {
     allow_html: bool,
     cname: Option<String>,
     max_file_size: Option<SizeValue>,
+    #[serde(default)]
+    companions: Vec<String>,
+    drafts: Option<Vec<String>>,
+    language: Option<String>,
 }
 
 /// `max_file_size: 8388608` or `max_file_size: 8 MB`.
@@ -194,6 +214,31 @@ impl Config {
                 )
             })?,
         };
+        for (key, globs) in [("companions", &raw.companions), ("drafts", raw.drafts.as_ref().unwrap_or(&Vec::new()))] {
+            for g in globs {
+                let rel = g.trim();
+                let outside = rel.starts_with('/') || rel.split(['/', '\\']).any(|part| part == "..");
+                if outside || rel.is_empty() {
+                    return Err(error(
+                        line_of(key),
+                        Some(1),
+                        format!("`{key}` entries are paths or globs inside the repository, not `{rel}`"),
+                    ));
+                }
+                if let Err(e) = globset::Glob::new(rel.trim_end_matches('/')) {
+                    return Err(error(line_of(key), Some(1), format!("invalid `{key}` glob `{rel}`: {e}")));
+                }
+            }
+        }
+        if let Some(lang) = &raw.language
+            && !is_language_tag(lang)
+        {
+            return Err(error(
+                line_of("language"),
+                Some(1),
+                format!("`language` must be a language tag like `en`, `zh-CN` or `ja`, not `{}`", lang.trim()),
+            ));
+        }
         let mut rules = BTreeMap::new();
         for (id, level) in raw.rules {
             let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:"))).map(|i| i as u32 + 1);
@@ -230,8 +275,21 @@ impl Config {
             allow_html: raw.allow_html,
             cname: raw.cname,
             max_file_size,
+            companions: raw.companions,
+            drafts: raw.drafts.unwrap_or_else(|| DEFAULT_DRAFTS.iter().map(|d| d.to_string()).collect()),
+            language: raw.language.map(|l| l.trim().to_string()),
         })
     }
+}
+
+/// A BCP 47 tag as `lang` takes it: subtags of 1–8 ASCII letters or digits joined by `-`, the
+/// first of letters only.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.trim().split('-');
+    let first = parts.next().unwrap_or_default();
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// Whether `url` is an absolute http(s) URL: links built from it go on every page, so a
@@ -318,5 +376,25 @@ mod tests {
         assert_eq!(e.line, Some(2));
         let e = Config::parse("rules:\n  W005: loud\n", "planbook.yaml").unwrap_err();
         assert!(e.message.contains("unknown level `loud`"), "{}", e.message);
+    }
+
+    #[test]
+    fn companions_drafts_and_language() {
+        let d = Config::default();
+        assert_eq!(d.drafts, vec![".vtcode/plans/"]);
+        assert!(d.companions.is_empty() && d.language.is_none());
+        let c = Config::parse(
+            "companions: ['docs/harness/exec-plans/*/*.progress.md']\ndrafts: [proposals/]\nlanguage: zh-CN\n",
+            "planbook.yaml",
+        )
+        .unwrap();
+        assert_eq!(c.companions, vec!["docs/harness/exec-plans/*/*.progress.md"]);
+        assert_eq!(c.drafts, vec!["proposals/"]);
+        assert_eq!(c.language.as_deref(), Some("zh-CN"));
+        assert!(Config::parse("drafts: []\n", "planbook.yaml").unwrap().drafts.is_empty());
+        for bad in ["drafts: ['../elsewhere']", "drafts: ['/etc']", "companions: ['a/[x']", "language: 'en\"><x'", "language: e"] {
+            let e = Config::parse(&format!("title: t\n{bad}\n"), "planbook.yaml").unwrap_err();
+            assert_eq!(e.line, Some(2), "{bad}: {e}");
+        }
     }
 }

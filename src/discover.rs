@@ -87,6 +87,14 @@ pub enum SourceKind {
     RepoMarkdown,
     /// Any other text file in the repository (source code): read for references only.
     RepoText,
+    /// A plan's companion file (`NNN-x.progress.md` beside `NNN-x.md`, or a `companions:`
+    /// glob's match).
+    Companion {
+        /// The owning plan's path.
+        plan: String,
+    },
+    /// A planning-workflow draft (`drafts:`).
+    Draft,
 }
 
 /// A file read from the repository.
@@ -116,6 +124,10 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     let found: Mutex<Vec<(String, SourceKind)>> = Mutex::new(Vec::new());
     let scanned: Mutex<Vec<Source>> = Mutex::new(Vec::new());
     let unreadable: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
+    // Files that are not Markdown but may be a plan's companion: beside plans, or named by a
+    // `companions:` glob. Settled after the walk, once every plan's stem is known.
+    let aside: Mutex<Vec<(String, u64)>> = Mutex::new(Vec::new());
+    let companion_globs = glob_set("companions", &config.companions)?;
     let harness_dir = layout.harness();
     let root = layout.root.clone();
     let mut builder = WalkBuilder::new(&root);
@@ -133,6 +145,8 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
         let found = &found;
         let scanned = &scanned;
         let unreadable = &unreadable;
+        let aside = &aside;
+        let companion_globs = &companion_globs;
         let root = &root;
         let harness_dir = &harness_dir;
         Box::new(move |entry| {
@@ -154,6 +168,10 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
             let root_doc = matches!(rel_root.as_str(), "AGENTS.md" | "PLANS.md");
             match harness_kind {
                 Some(kind) if !root_doc => found.lock().expect("walker threads do not panic").push((rel_root, kind)),
+                None if is_beside_plans(harness_dir, entry.path()) || companion_globs.is_match(&rel_root) => {
+                    let size = entry.metadata().map_or(0, |m| m.len());
+                    aside.lock().expect("walker threads do not panic").push((rel_root, size));
+                }
                 _ if root_doc || is_quality_candidate(&rel_root) => {
                     // Settled after the walk, once we know whether the harness has its own.
                     found.lock().expect("walker threads do not panic").push((rel_root, SourceKind::RepoMarkdown));
@@ -172,12 +190,19 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     found.sort();
     settle_singletons(&mut found);
     settle_outside_files(layout, &mut found);
+    let mut aside = aside.into_inner().expect("walker threads do not panic");
+    aside.sort();
+    let not_companions = settle_companions(&mut found, &aside, &companion_globs);
+    find_drafts(layout, config, &mut found)?;
+    found.sort();
 
     let results: Vec<Result<Source, Box<Diagnostic>>> = {
         use rayon::prelude::*;
         found.into_par_iter().map(|(path, kind)| read_source(&layout.root, path, kind, config.max_file_size)).collect()
     };
     let mut sources = scanned.into_inner().expect("walker threads do not panic");
+    // Files beside plans that belong to none are read for references like any other file.
+    sources.extend(not_companions.into_iter().filter_map(|(rel, size)| scan(&layout.root.join(&rel), rel, size)));
     let mut diagnostics = unreadable.into_inner().expect("walker threads do not panic");
     for r in results {
         match r {
@@ -192,6 +217,166 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
 }
 
 /// Whether `dir` holds a site planbook built: a `.planbook-site` whose first line says so.
+/// A set of globs from planbook.yaml (`key:`); a folder (`notes/`) matches everything in it.
+pub(crate) fn glob_set(key: &str, globs: &[String]) -> anyhow::Result<globset::GlobSet> {
+    use anyhow::Context;
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        let g = g.trim().trim_end_matches('/');
+        b.add(globset::Glob::new(g).with_context(|| format!("invalid `{key}` glob `{g}` in planbook.yaml"))?);
+        if !g.ends_with("**") {
+            b.add(globset::Glob::new(&format!("{g}/**")).with_context(|| format!("invalid `{key}` glob `{g}`"))?);
+        }
+    }
+    Ok(b.build()?)
+}
+
+/// Whether `path` sits in a state folder under the harness's `exec-plans/`.
+fn is_beside_plans(harness_dir: &Path, path: &Path) -> bool {
+    relative(harness_dir, path).is_some_and(|rel| {
+        let parts: Vec<&str> = rel.split('/').collect();
+        parts.len() >= 3 && parts[0] == "exec-plans"
+    })
+}
+
+/// Takes plans' companion files out of the plan list: a file in a plan's folder whose name is
+/// the plan's stem, a dot and more (`012-x.progress.md`, `012-x.acceptance.json` beside
+/// `012-x.md`), and any file a `companions:` glob names whose name starts with a plan's stem (or
+/// number). Returns the files `aside` that belong to no plan.
+fn settle_companions(
+    found: &mut Vec<(String, SourceKind)>,
+    aside: &[(String, u64)],
+    globs: &globset::GlobSet,
+) -> Vec<(String, u64)> {
+    use std::collections::HashMap;
+    let split = |path: &str| -> (String, String) {
+        match path.rsplit_once('/') {
+            Some((dir, name)) => (dir.to_string(), name.to_string()),
+            None => (String::new(), path.to_string()),
+        }
+    };
+    // Plans by folder: (stem, path), longest stem first so `012-x.v2` wins over `012-x`.
+    let mut by_dir: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    let mut by_number: HashMap<u32, String> = HashMap::new();
+    for (path, kind) in found.iter() {
+        if let SourceKind::Plan { .. } = kind {
+            let (dir, name) = split(path);
+            let stem = name.get(..name.len().saturating_sub(3)).unwrap_or_default().to_string();
+            if let Some(n) = leading_number(&stem) {
+                by_number.entry(n).or_insert_with(|| path.clone());
+            }
+            by_dir.entry(dir).or_default().push((stem, path.clone()));
+        }
+    }
+    for plans in by_dir.values_mut() {
+        plans.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
+    }
+    let shares_stem = |name: &str, stem: &str| {
+        name.len() > stem.len() + 1
+            && name.starts_with(stem)
+            && name.get(stem.len()..).is_some_and(|rest| rest.starts_with('.') && !rest.eq_ignore_ascii_case(".md"))
+    };
+    // The plan in the same folder whose stem the name extends.
+    let beside = |path: &str| -> Option<String> {
+        let (dir, name) = split(path);
+        by_dir.get(&dir)?.iter().find(|(stem, p)| p != path && shares_stem(&name, stem)).map(|(_, p)| p.clone())
+    };
+    // For a glob's match anywhere: a plan whose stem starts the name, else its number.
+    let named = |path: &str| -> Option<String> {
+        beside(path).or_else(|| {
+            let (_, name) = split(path);
+            let stem_of = |p: &(String, String)| p.0.clone();
+            let mut all: Vec<(String, String)> = by_dir.values().flatten().cloned().collect();
+            all.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
+            all.iter()
+                .find(|p| {
+                    let stem = stem_of(p);
+                    name.starts_with(&stem)
+                        && name.get(stem.len()..).is_some_and(|r| r.starts_with(['.', '-', '_']))
+                        && p.1 != path
+                })
+                .map(|p| p.1.clone())
+                .or_else(|| {
+                    leading_number(&name).and_then(|n| by_number.get(&n).cloned())
+                })
+        })
+    };
+    for (path, kind) in found.iter_mut() {
+        let owner = match kind {
+            SourceKind::Plan { .. } => beside(path),
+            _ => None,
+        };
+        let owner = owner.or_else(|| if globs.is_match(path.as_str()) { named(path) } else { None });
+        if let Some(plan) = owner {
+            *kind = SourceKind::Companion { plan };
+        }
+    }
+    let mut rest = Vec::new();
+    for (path, size) in aside {
+        let owner = beside(path).or_else(|| if globs.is_match(path.as_str()) { named(path) } else { None });
+        match owner {
+            Some(plan) if *size <= MAX_SCANNED_FILE => found.push((path.clone(), SourceKind::Companion { plan })),
+            _ => rest.push((path.clone(), *size)),
+        }
+    }
+    rest
+}
+
+/// The number a file name starts with (`012-x.md`, `12_x`, `0012.notes.md`): 1 to 6 digits
+/// followed by `-`, `_`, `.` or nothing.
+fn leading_number(name: &str) -> Option<u32> {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    let follows = name.as_bytes().get(digits);
+    if (1..=6).contains(&digits) && matches!(follows, None | Some(b'-' | b'_' | b'.')) {
+        name.get(..digits)?.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Adds the drafts `drafts:` names: Markdown files under each folder (or matching each glob),
+/// hidden folders included (`.vtcode/plans/`), ignore files not consulted (drafts are often
+/// kept out of git on purpose), `exclude` and symlinks still left out. A draft named inside the
+/// harness is a draft, not a plan.
+fn find_drafts(layout: &Layout, config: &Config, found: &mut Vec<(String, SourceKind)>) -> anyhow::Result<()> {
+    if config.drafts.is_empty() {
+        return Ok(());
+    }
+    let set = glob_set("drafts", &config.drafts)?;
+    let excludes = glob_set("exclude", &config.exclude)?;
+    let mut drafts = Vec::new();
+    for entry in &config.drafts {
+        // Walk from the part of the entry before its first glob character.
+        let base: Vec<&str> =
+            entry.trim().split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
+        let base = layout.root.join(base.join("/"));
+        if !base.is_dir() {
+            continue;
+        }
+        let walk = WalkBuilder::new(&base).standard_filters(false).follow_links(false).build();
+        for e in walk.flatten() {
+            if !e.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let Some(rel) = relative(&layout.root, e.path()) else { continue };
+            let skipped = layout.skip.iter().any(|s| rel == *s || rel.starts_with(&format!("{s}/")));
+            if rel.to_ascii_lowercase().ends_with(".md")
+                && set.is_match(&rel)
+                && !excludes.is_match(&rel)
+                && !skipped
+                && !rel.split('/').any(|p| p == ".git")
+            {
+                drafts.push(rel);
+            }
+        }
+    }
+    drafts.sort();
+    drafts.dedup();
+    found.retain(|(p, _)| drafts.binary_search(p).is_err());
+    found.extend(drafts.into_iter().map(|p| (p, SourceKind::Draft)));
+    Ok(())
+}
+
 fn is_site(dir: &Path) -> bool {
     use std::io::Read;
     let Ok(file) = std::fs::File::open(dir.join(crate::paths::SITE_MARKER)) else { return false };

@@ -217,6 +217,7 @@ pub fn build(project: &Project, opts: &BuildOptions) -> anyhow::Result<Built> {
         title: &title,
         repo_url: project.config.repo_url.as_deref(),
         base_url: opts.base_url.as_deref().or(project.config.base_url.as_deref()),
+        language: project.config.language.as_deref(),
     };
     // render → rewrite → write, page by page in parallel: the site is never held in memory.
     let writer = write::SiteWriter::create(&out)?;

@@ -145,6 +145,7 @@ impl Session {
             title: &self.title,
             repo_url: self.project.config.repo_url.as_deref(),
             base_url: self.base_url.as_deref().or(self.project.config.base_url.as_deref()),
+            language: self.project.config.language.as_deref(),
         }
     }
 
@@ -345,9 +346,23 @@ impl Session {
         if other {
             // A doc, the tracker, the quality score or a source file: listings show them all.
             select.groups.insert(Group::Lists);
-            for (i, d) in self.analysis.harness.docs.iter().enumerate() {
+            let h = &self.analysis.harness;
+            for (i, d) in h.docs.iter().enumerate() {
                 if paths.contains(&d.path) {
                     select.docs.insert(i);
+                    // A companion is shown on its plan's page.
+                    if let Some(owner) = &d.owner {
+                        select.plans.extend(h.plans.iter().position(|p| &p.path == owner));
+                    }
+                }
+            }
+            // A companion that was removed, or one beside its plan: the plan sharing its stem.
+            for path in paths.iter().filter(|p| p.contains("exec-plans/")) {
+                let name = path.rsplit('/').next().unwrap_or(path);
+                for (i, p) in h.plans.iter().enumerate() {
+                    if name.len() > p.stem.len() && name.starts_with(&p.stem) && name[p.stem.len()..].starts_with('.') {
+                        select.plans.insert(i);
+                    }
                 }
             }
             let tracker = self.analysis.harness.debt.as_ref().map(|d| d.path.as_str()).or(debt_path);

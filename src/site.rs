@@ -34,6 +34,8 @@ pub struct SiteInput<'a> {
     pub repo_url: Option<&'a str>,
     /// The URL the site is published at.
     pub base_url: Option<&'a str>,
+    /// `language` from the config (detected from the harness when absent).
+    pub language: Option<&'a str>,
 }
 
 /// Everything a whole site is written from besides the pages: where repository images come
@@ -146,6 +148,7 @@ pub fn render(input: &SiteInput<'_>, select: &Selection, emit: &Emit<'_>) -> any
         title: input.title,
         repo_url: input.repo_url,
         base_url: input.base_url,
+        language: input.language,
         search_index: crate::search::META,
     };
     render::render(&render_input, select, &|page| {

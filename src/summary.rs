@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Report};
 use crate::link::Graph;
-use crate::model::{Harness, Plan, StepMarker};
+use crate::model::{DocKind, Harness, Plan, StepMarker};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -32,6 +32,10 @@ pub struct Summary {
     pub quality: Option<Tally>,
     /// Other harness documents (`harness`, `root`).
     pub docs: Tally,
+    /// Plans' companion files, by the state of their plan.
+    pub companions: Tally,
+    /// Planning-workflow drafts (Proposals).
+    pub drafts: Tally,
     /// References: `resolved`, `stale` (a moved plan's old path), `unresolved`.
     pub references: Tally,
 }
@@ -89,7 +93,11 @@ pub fn summarise(harness: &Harness, graph: &Graph, report: &Report) -> Summary {
         s.quality = Some(t);
     }
     for doc in &harness.docs {
-        s.docs.add(doc.kind.name(), 1);
+        match doc.kind {
+            DocKind::Companion => s.companions.add("companion", 1),
+            DocKind::Draft => s.drafts.add("draft", 1),
+            kind => s.docs.add(kind.name(), 1),
+        }
     }
     s.references.add("resolved", graph.edges.len());
     let reported = |code: Code| report.diagnostics().iter().filter(|d| d.code == code).count();
@@ -165,6 +173,8 @@ impl Summary {
         );
         line("quality", self.quality.as_ref(), &[("graded", "graded"), ("ungraded", "ungraded")], "no quality score");
         line("docs", Some(&self.docs), &[("harness", "in the harness"), ("root", "at the root")], "");
+        line("companions", Some(&self.companions), &[], "");
+        line("drafts", Some(&self.drafts), &[], "");
         line(
             "references",
             Some(&self.references),
@@ -177,6 +187,9 @@ impl Summary {
 
 /// `12: 10 done, 2 to do` (parts that are zero are left out; parts not in `order` come last).
 fn parts(t: &Tally, order: &[(&str, &str)]) -> String {
+    if order.is_empty() {
+        return t.total.to_string();
+    }
     let mut shown: Vec<String> =
         order.iter().filter(|(k, _)| t.get(k) > 0).map(|(k, label)| format!("{} {label}", t.get(k))).collect();
     shown.extend(t.by.iter().filter(|(k, _)| !order.iter().any(|(o, _)| o == *k)).map(|(k, n)| format!("{n} {k}")));

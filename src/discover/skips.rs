@@ -4,7 +4,7 @@
 
 use super::{Layout, is_site, relative};
 use crate::config::Config;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::GlobSet;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,6 +18,8 @@ pub struct Skips {
     skip: Vec<String>,
     /// `exclude` in planbook.yaml.
     excludes: GlobSet,
+    /// `drafts:`: read even in hidden or ignored folders.
+    drafts: GlobSet,
     /// The harness's `exec-plans/`: neither it nor its state folders are ever taken for a site.
     exec_plans: PathBuf,
     /// `.git/info/exclude`.
@@ -38,6 +40,7 @@ impl Skips {
             root: layout.root.clone(),
             skip: layout.skip.clone(),
             excludes: exclude_set(&config.exclude)?,
+            drafts: super::glob_set("drafts", &config.drafts)?,
             exec_plans: layout.harness().join("exec-plans"),
             git_exclude: builder.build()?,
             ignores: Mutex::default(),
@@ -59,6 +62,10 @@ impl Skips {
     /// Whether the walk leaves `rel` (relative to the root) out: hidden, in the output folder,
     /// `exclude`d, in a site, or ignored by git's ignore files.
     pub fn leaves_out(&self, rel: &str) -> bool {
+        if self.drafts.is_match(rel) {
+            // As `find_drafts` reads them: hidden folders and ignore files do not count.
+            return self.excludes.is_match(rel) || self.skip.iter().any(|s| rel == s || rel.starts_with(&format!("{s}/")));
+        }
         if rel.split('/').any(|part| part.starts_with('.')) {
             return true;
         }
@@ -111,15 +118,5 @@ impl Skips {
 
 /// The `exclude` globs of planbook.yaml (`vendor` also excludes what is inside it).
 fn exclude_set(globs: &[String]) -> anyhow::Result<GlobSet> {
-    use anyhow::Context;
-    let mut b = GlobSetBuilder::new();
-    for g in globs {
-        let g = g.trim_end_matches('/');
-        b.add(Glob::new(g).with_context(|| format!("invalid `exclude` glob `{g}` in planbook.yaml"))?);
-        // `vendor` and `vendor/` exclude the folder's contents too.
-        if !g.ends_with("**") {
-            b.add(Glob::new(&format!("{g}/**")).with_context(|| format!("invalid `exclude` glob `{g}`"))?);
-        }
-    }
-    Ok(b.build()?)
+    super::glob_set("exclude", globs)
 }

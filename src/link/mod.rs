@@ -10,7 +10,7 @@ pub mod graph;
 
 pub use graph::{Edge, Graph, NodeId, resolve};
 
-use crate::model::{DebtId, Harness, PlanNumber};
+use crate::model::{DebtId, DocKind, Harness, PlanNumber};
 use std::collections::{BTreeMap, HashMap};
 
 /// URLs of the fixed pages.
@@ -39,6 +39,8 @@ pub const CHARTS: &str = "charts/index.html";
 pub const FEED: &str = "feed.xml";
 /// The search page.
 pub const SEARCH: &str = "search/index.html";
+/// Where drafts' pages go: `proposals/<stem>/index.html`; they are listed on the docs page.
+pub const PROPOSALS: &str = "proposals/";
 
 /// Every page URL (relative to the site root, `/`-separated, ending in `index.html`).
 #[derive(Debug, Default, Clone)]
@@ -58,6 +60,8 @@ pub struct SiteIndex {
     /// Files whose page path differed only in letter case from an earlier file's (given a
     /// suffix instead; reported as W035): (path, the earlier path).
     pub case_collisions: Vec<(String, String)>,
+    /// Companion files (indices into `Harness::docs`) by their plan's path, in path order.
+    pub companions_of: HashMap<String, Vec<usize>>,
 }
 
 impl SiteIndex {
@@ -141,14 +145,26 @@ pub fn index(harness: &Harness) -> SiteIndex {
         *stem_count.entry(d.stem.as_str()).or_default() += 1;
     }
     let mut segments = Segments::default();
-    for d in &harness.docs {
+    let mut drafts = Segments::default();
+    for (i, d) in harness.docs.iter().enumerate() {
+        // A companion is a panel on its plan's page.
+        if let Some(owner) = d.owner.as_deref().filter(|_| d.kind == DocKind::Companion) {
+            idx.companions_of.entry(owner.to_string()).or_default().push(i);
+            let page = idx.by_source.get(owner).cloned().unwrap_or_else(|| PLANS.to_string());
+            idx.by_source.insert(d.path.clone(), page.clone());
+            idx.doc_urls.push(format!("{page}#{}", companion_anchor(&d.path)));
+            continue;
+        }
         let key = if stem_count[d.stem.as_str()] > 1 {
             crate::slug::slugify(d.path.trim_end_matches(".md"))
         } else {
             url_segment(&d.stem)
         };
-        let key = segments.unique(key, &d.path, &mut idx.case_collisions);
-        let url = format!("docs/{key}/index.html");
+        let url = if d.kind == DocKind::Draft {
+            format!("{PROPOSALS}{}/index.html", drafts.unique(key, &d.path, &mut idx.case_collisions))
+        } else {
+            format!("docs/{}/index.html", segments.unique(key, &d.path, &mut idx.case_collisions))
+        };
         idx.by_source.insert(d.path.clone(), url.clone());
         idx.doc_urls.push(url);
     }
@@ -165,6 +181,11 @@ pub fn index(harness: &Harness) -> SiteIndex {
         idx.by_source.insert(q.path.clone(), QUALITY.to_string());
     }
     idx
+}
+
+/// The anchor of a companion file's panel on its plan's page: `file-` and the file name's slug.
+pub fn companion_anchor(path: &str) -> String {
+    format!("file-{}", crate::slug::slugify(&path.rsplit('/').next().unwrap_or(path).replace('.', "-")))
 }
 
 /// The prefix that leads from a page back to the site root: `../../` for `plans/x/index.html`.

@@ -90,6 +90,12 @@ pub enum DocKind {
     Harness,
     /// `AGENTS.md` or `PLANS.md` at the repository root.
     Root,
+    /// A plan's companion file (`NNN-x.progress.md`, `NNN-x.acceptance.json`): shown on the
+    /// plan's page, not as a page of its own. `Doc::owner` names the plan.
+    Companion,
+    /// A planning-workflow draft (`drafts:`, default `.vtcode/plans/`): a Proposal, not an exec
+    /// plan; never numbered, not held to the rules.
+    Draft,
 }
 
 impl DocKind {
@@ -98,6 +104,8 @@ impl DocKind {
         match self {
             DocKind::Harness => "harness",
             DocKind::Root => "root",
+            DocKind::Companion => "companion",
+            DocKind::Draft => "draft",
         }
     }
 }
@@ -124,6 +132,9 @@ pub struct Doc {
     /// The document below its H1, rendered.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub html: String,
+    /// For a companion file, the path of the plan it belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// The text under one heading of a document (or before the first heading).

@@ -66,5 +66,29 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
     crate::parse::refs::collect(root, path, &mut refs);
     // Sections feed the search index, which only `build` writes.
     let sections = if building { sections(root) } else { Vec::new() };
-    (Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html }, diags)
+    (Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html, owner: None }, diags)
+}
+
+/// A plan's companion file. Markdown is read as a document; any other text (`.json`, `.yaml`,
+/// `.txt`) is shown whole as a code block in its language, titled by its file name.
+pub(crate) fn parse_companion(path: &str, plan: &str, text: &str, html: Html<'_>) -> (Doc, Vec<Diagnostic>) {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let (mut doc, diags) = if name.to_ascii_lowercase().ends_with(".md") {
+        parse_doc(path, DocKind::Companion, text, html)
+    } else {
+        // A fence longer than any run of backticks in the text, so nothing in it closes it.
+        let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
+        let lang = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
+        let lang: String = lang.chars().filter(char::is_ascii_alphanumeric).collect();
+        let (mut doc, diags) = parse_doc(path, DocKind::Companion, &format!("{fence}{lang}\n{text}\n{fence}\n"), html);
+        doc.title = name.to_string();
+        // Lines of the wrapped text are one below the file's.
+        for r in &mut doc.refs {
+            r.span.line = r.span.line.saturating_sub(1).max(1);
+        }
+        (doc, diags)
+    };
+    doc.owner = Some(plan.to_string());
+    (doc, diags)
 }

@@ -136,6 +136,14 @@ fn read_source(source: &Source, html: Html<'_>) -> (Parsed, Vec<Diagnostic>) {
             let (doc, diags) = doc::parse_doc(path, DocKind::Root, text, html);
             (Parsed::Doc(doc), diags)
         }
+        SourceKind::Companion { plan } => {
+            let (doc, diags) = doc::parse_companion(path, plan, text, html);
+            (Parsed::Doc(doc), diags)
+        }
+        SourceKind::Draft => {
+            let (doc, diags) = doc::parse_doc(path, DocKind::Draft, text, html);
+            (Parsed::Doc(doc), diags)
+        }
         SourceKind::RepoMarkdown => {
             let mut diags = Vec::new();
             (Parsed::Mentions(markdown_mentions(path, text, &mut diags)), diags)

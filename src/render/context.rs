@@ -43,6 +43,10 @@ pub struct SiteView {
     pub has_quality: bool,
     /// Harness docs, for navigation.
     pub docs: Vec<Link>,
+    /// Planning-workflow drafts (Proposals).
+    pub proposals: Vec<Link>,
+    /// The site's language (`lang` on every page).
+    pub lang: String,
     /// The repository URL, when configured.
     pub repo_url: Option<String>,
     /// The published site's URL with a trailing `/`, when configured.
@@ -182,6 +186,8 @@ pub struct PlanView {
     pub life: Vec<crate::render::timeline::LifeEvent>,
     /// The same as a strip of dots (SVG), empty when there is nothing to draw.
     pub life_svg: String,
+    /// The plan's companion files, shown as panels.
+    pub files: Vec<FileView>,
 }
 
 /// A debt item on the debt page.
@@ -404,6 +410,7 @@ pub fn plan_view(
         prev,
         next,
         life_svg: crate::render::charts::life_strip(&life, newest),
+        files: files_of(harness, index, &plan.path),
         life,
         relations: backlinks::relations(harness, index, graph, NodeId::Plan(i)),
         referenced_by: backlinks::referenced_by(harness, index, graph, NodeId::Plan(i), repo_url),
@@ -489,4 +496,36 @@ pub fn domain_view(d: &QualityDomain, index: &SiteIndex) -> DomainView {
             .collect(),
         fields: d.fields.clone(),
     }
+}
+
+/// A companion file's panel on its plan's page.
+#[derive(Serialize, Clone, Debug)]
+pub struct FileView {
+    /// The panel's anchor (`file-012-x-progress-md`).
+    pub anchor: String,
+    /// The file's name.
+    pub name: String,
+    /// The file's title (its H1, or its name).
+    pub title: String,
+    /// Path relative to the root.
+    pub path: String,
+    /// The file, rendered.
+    pub html: String,
+}
+
+/// The companion panels of the plan at `path`.
+fn files_of(harness: &Harness, index: &SiteIndex, path: &str) -> Vec<FileView> {
+    let Some(docs) = index.companions_of.get(path) else { return Vec::new() };
+    docs.iter()
+        .map(|&j| {
+            let d = &harness.docs[j];
+            FileView {
+                anchor: crate::link::companion_anchor(&d.path),
+                name: d.path.rsplit('/').next().unwrap_or(&d.path).to_string(),
+                title: d.title.clone(),
+                path: d.path.clone(),
+                html: d.html.clone(),
+            }
+        })
+        .collect()
 }

@@ -17,7 +17,7 @@ pub mod theme;
 pub mod timeline;
 
 use crate::link::{self, SiteIndex};
-use crate::model::{DebtStatusKind, Harness, StatusKind};
+use crate::model::{DebtStatusKind, DocKind, Harness, StatusKind};
 use context::{Link, PageView, PlanSummary, SiteView};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -98,6 +98,8 @@ pub struct RenderInput<'a> {
     pub base_url: Option<&'a str>,
     /// Site-relative path of the search index's meta file.
     pub search_index: &'a str,
+    /// `language` from the config; detected from the harness when absent.
+    pub language: Option<&'a str>,
 }
 
 /// Escapes text for HTML.
@@ -125,12 +127,9 @@ pub fn render(
         search_index: input.search_index.to_string(),
         has_debt: h.debt.is_some(),
         has_quality: h.quality.is_some(),
-        docs: h
-            .docs
-            .iter()
-            .zip(&idx.doc_urls)
-            .map(|(d, url)| Link { url: url.clone(), label: d.title.clone(), title: d.path.clone() })
-            .collect(),
+        docs: doc_links(h, idx, DocKind::Harness),
+        proposals: doc_links(h, idx, DocKind::Draft),
+        lang: input.language.map_or_else(|| detect_language(h).to_string(), str::to_string),
         repo_url: input.repo_url.map(str::to_string),
         base_url: input.base_url.map(|b| format!("{}/", b.trim_end_matches('/'))),
         generator: format!("planbook {}", env!("CARGO_PKG_VERSION")),
@@ -151,7 +150,7 @@ pub fn render(
         .try_for_each(|i| plan_sink(r.plan(i)?))?;
     (0..h.docs.len())
         .into_par_iter()
-        .filter(|i| select.all || select.docs.contains(i))
+        .filter(|i| h.docs[*i].kind != DocKind::Companion && (select.all || select.docs.contains(i)))
         .try_for_each(|i| doc_sink(r.doc(i)?))?;
     // Listings built once, rendered page by page.
     if select.group(Group::Timeline) {
@@ -185,6 +184,76 @@ pub fn render(
         }?;
         lists_sink(page)
     })
+}
+
+/// Links to the docs of `kind` (root docs go with harness docs; companions have no page).
+fn doc_links(h: &Harness, idx: &crate::link::SiteIndex, kind: DocKind) -> Vec<Link> {
+    h.docs
+        .iter()
+        .zip(&idx.doc_urls)
+        .filter(|(d, _)| match kind {
+            DocKind::Harness | DocKind::Root => matches!(d.kind, DocKind::Harness | DocKind::Root),
+            k => d.kind == k,
+        })
+        .map(|(d, url)| Link { url: url.clone(), label: d.title.clone(), title: d.path.clone() })
+        .collect()
+}
+
+/// The language most of the harness is written in, by script: `zh`, `ja` or `ko` when CJK
+/// text makes up a fifth of its letters (`ja` when kana are among them), a script's language
+/// when another non-Latin script dominates, else `en`. Reads titles, goals, steps and decisions
+/// (up to 200,000 characters), so it is cheap and the same for the same input.
+pub fn detect_language(h: &Harness) -> &'static str {
+    let texts = h.plans.iter().flat_map(|p| {
+        std::iter::once(p.title.as_str())
+            .chain(p.goal.as_deref())
+            .chain(p.steps.iter().map(|s| s.title.as_str()))
+            .chain(p.decisions.iter().map(|d| d.text.as_str()))
+    });
+    let (mut letters, mut han, mut kana, mut hangul) = (0usize, 0usize, 0usize, 0usize);
+    let mut other: std::collections::BTreeMap<&'static str, usize> = Default::default();
+    for c in texts.flat_map(str::chars).take(200_000) {
+        if !c.is_alphabetic() {
+            continue;
+        }
+        letters += 1;
+        let script = match c as u32 {
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => {
+                kana += 1;
+                continue;
+            }
+            0xAC00..=0xD7AF | 0x1100..=0x11FF | 0x3130..=0x318F => {
+                hangul += 1;
+                continue;
+            }
+            0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F => {
+                han += 1;
+                continue;
+            }
+            0x0400..=0x04FF => "ru",
+            0x0600..=0x06FF => "ar",
+            0x0590..=0x05FF => "he",
+            0x0370..=0x03FF => "el",
+            0x0E00..=0x0E7F => "th",
+            0x0900..=0x097F => "hi",
+            _ => continue,
+        };
+        *other.entry(script).or_default() += 1;
+    }
+    let cjk = han + kana + hangul;
+    if cjk > 0 && cjk * 5 >= letters {
+        return if kana * 20 >= cjk {
+            "ja"
+        } else if hangul * 2 >= cjk {
+            "ko"
+        } else {
+            "zh"
+        };
+    }
+    match other.iter().max_by_key(|(_, n)| **n) {
+        Some((lang, n)) if n * 2 >= letters => lang,
+        _ => "en",
+    }
 }
 
 /// The newest date written anywhere in the plans: "now" for everything that needs one, so a
@@ -278,10 +347,13 @@ impl Renderer<'_> {
             path: &'d str,
             html: &'d str,
             source_url: Option<String>,
+            /// A planning-workflow draft, shown as a Proposal.
+            draft: bool,
         }
         let d = &self.input.harness.docs[i];
         let source_url = self.input.repo_url.map(|r| format!("{}/blob/HEAD/{}", r.trim_end_matches('/'), d.path));
-        let view = DocView { title: &d.title, path: &d.path, html: &d.html, source_url };
+        let draft = d.kind == DocKind::Draft;
+        let view = DocView { title: &d.title, path: &d.path, html: &d.html, source_url, draft };
         self.page("doc.html", &self.input.index.doc_urls[i], &d.title, "docs", &d.path, &view)
     }
 
@@ -414,8 +486,13 @@ impl Renderer<'_> {
     }
 
     fn docs(&self) -> anyhow::Result<Page> {
-        let docs = self.site.docs.clone();
-        self.page("docs.html", link::DOCS, "Docs", "docs", "Harness documents", &docs)
+        #[derive(Serialize)]
+        struct DocsView<'s> {
+            docs: &'s [Link],
+            proposals: &'s [Link],
+        }
+        let view = DocsView { docs: &self.site.docs, proposals: &self.site.proposals };
+        self.page("docs.html", link::DOCS, "Docs", "docs", "Harness documents and proposals", &view)
     }
 
     fn graph(&self) -> anyhow::Result<Page> {

@@ -107,7 +107,12 @@ pub fn records(h: &Harness, idx: &SiteIndex) -> Vec<Record> {
     }
     for (i, d) in h.docs.iter().enumerate() {
         for s in &d.sections {
-            let anchor = if s.anchor.is_empty() { String::new() } else { format!("#{}", s.anchor) };
+            // A companion's URL already names its panel on the plan's page.
+            let anchor = if s.anchor.is_empty() || d.kind == crate::model::DocKind::Companion {
+                String::new()
+            } else {
+                format!("#{}", s.anchor)
+            };
             out.push(Record {
                 kind: Kind::Doc,
                 title: d.title.clone(),
