@@ -52,6 +52,8 @@ fn every_page_of_the_contract_exists() {
         "docs/ARCHITECTURE_NOTES/index.html",
         "docs/AGENTS/index.html",
         "docs/LOCALIZATION_NOTES/index.html",
+        // The draft in `.vtcode/plans/`, a Proposal.
+        "proposals/artifact-signing/index.html",
         "graph/index.html",
         "timeline/index.html",
         "retrospectives/index.html",
