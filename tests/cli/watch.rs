@@ -327,6 +327,17 @@ fn after_edits_the_live_site_equals_a_fresh_build() {
             "# EP-014: A new plan\n\n**Status**: active\n**Created**: 2026-04-02\n\n## Goal\n\nFollow up EP-009.\n\n## Context\n\nSee TD-003.\n\n## Steps\n\n- [~] Step 1: Start.\n\n## Decision Log\n\n- 2026-04-02: Started.\n\n## Retrospective\n\n-\n",
         );
     });
+    // A companion file edited, a new one, one removed; a draft edited and a new one.
+    let progress = "docs/harness/exec-plans/active/011-search-api.progress.md";
+    check(&|| edit(&site, progress, |t| format!("{t}\n## 2026-12-01 — session 3\n\n- Update trigger fixed.\n")));
+    check(&|| {
+        site.write("docs/harness/exec-plans/active/011-search-api.notes.md", "# Notes\n\nTokenizer: unicode61.\n");
+    });
+    check(&|| std::fs::remove_file(site.root().join(progress)).unwrap());
+    check(&|| edit(&site, ".vtcode/plans/artifact-signing.md", |t| t.replacen("# Proposal: ", "# Proposal (v2): ", 1)));
+    check(&|| {
+        site.write(".vtcode/plans/quota-alerts.md", "# Proposal: quota alerts\n\nWarn at 80%.\n");
+    });
     check(&|| std::fs::remove_file(site.root().join("docs/harness/exec-plans/active/013-api-versioning.md")).unwrap());
 }
 
