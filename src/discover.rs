@@ -106,9 +106,9 @@ pub const MAX_SCANNED_FILE: u64 = 1 << 20;
 /// Walks the whole repository once, in parallel, honouring .gitignore and `exclude`: every
 /// Markdown file of the harness, QUALITY_SCORE.md beside it and AGENTS.md / PLANS.md at the root
 /// are read as sources; every other text file is read in the walker's thread and kept only if it
-/// mentions `EP-`/`TD-` (or, for Markdown, links to a `.md` file). Binary files (a NUL byte in
-/// the first 8 KiB), files over 1 MiB and non-UTF-8 files outside the harness are skipped
-/// silently. Harness files over `max_file_size` are reported (E032) and not read; folders of the
+/// mentions `EP-`/`TD-` or a path under `exec-plans/` (or, for Markdown, links to a `.md` file).
+/// Binary files (a NUL byte in the first 8 KiB), files over 1 MiB and non-UTF-8 files outside
+/// the harness are skipped silently. Harness files over `max_file_size` are reported (E032) and not read; folders of the
 /// harness that cannot be read are reported (E018). Folders holding a site planbook built
 /// (`.planbook-site`) are never read, wherever they are. Sources come back sorted by path.
 pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
@@ -300,7 +300,8 @@ pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     }
     let markdown = rel.to_ascii_lowercase().ends_with(".md");
     let text = decode(bytes).ok()?;
-    let relevant = text.contains("EP-") || text.contains("TD-") || (markdown && text.contains(".md"));
+    let relevant =
+        text.contains("EP-") || text.contains("TD-") || text.contains("exec-plans/") || (markdown && text.contains(".md"));
     relevant.then(|| Source {
         path: rel,
         kind: if markdown { SourceKind::RepoMarkdown } else { SourceKind::RepoText },

@@ -1,5 +1,5 @@
-//! References as written: `EP-NNN`, `TD-NNN`, links and backticked paths to harness files, with
-//! where they are and the relation the text states ("resolves TD-004"). The link stage resolves
+//! References as written: `EP-NNN`, `TD-NNN`, links, backticked and bare paths to harness files,
+//! plan file names in front matter (`depends-on: 0032-some-plan`), with where they are and the relation the text states ("resolves TD-004"). The link stage resolves
 //! them into a graph; here they are only what the text says.
 
 use super::{DebtId, PlanNumber, Span};
@@ -13,8 +13,13 @@ pub enum RefTarget {
     Plan(PlanNumber),
     /// `TD-NNN`.
     Debt(DebtId),
-    /// A file by path relative to the root (a link or a backticked path), with its fragment.
+    /// A file by path relative to the root (a link, a backticked or bare path), with its fragment.
+    /// A path starting `exec-plans/` may be written from the harness folder (the link stage
+    /// decides).
     Path(String),
+    /// A plan by file name, as written in a front matter relation (`0032-some-plan`,
+    /// `some-plan`, `0032-some-plan.md`).
+    Name(String),
 }
 
 /// A relation the text states.
