@@ -300,8 +300,10 @@ pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     }
     let markdown = rel.to_ascii_lowercase().ends_with(".md");
     let text = decode(bytes).ok()?;
-    let relevant =
-        text.contains("EP-") || text.contains("TD-") || text.contains("exec-plans/") || (markdown && text.contains(".md"));
+    let relevant = text.contains("EP-")
+        || text.contains("TD-")
+        || text.contains("exec-plans/")
+        || (markdown && text.contains(".md"));
     relevant.then(|| Source {
         path: rel,
         kind: if markdown { SourceKind::RepoMarkdown } else { SourceKind::RepoText },

@@ -313,9 +313,11 @@ impl Resolver<'_> {
     fn is_live(&self, node: NodeId) -> bool {
         match node {
             NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
-            NodeId::Debt(i) => self.h.debt.as_ref().is_some_and(|d| {
-                matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
-            }),
+            NodeId::Debt(i) => {
+                self.h.debt.as_ref().is_some_and(|d| {
+                    matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
+                })
+            }
             NodeId::Doc(_) | NodeId::Quality(_) | NodeId::File(_) => true,
             NodeId::Tracker | NodeId::QualityDoc => false,
         }
@@ -448,6 +450,138 @@ mod tests {
         );
         let into_two: Vec<_> = g.refs_to(NodeId::Plan(1)).map(|e| e.from).collect();
         assert_eq!(into_two, [NodeId::Plan(0), NodeId::Debt(0)]);
+    }
+
+    fn diags(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let h = harness(files);
+        let idx = crate::link::index(&h);
+        let mut d = resolve(&h, &idx).1;
+        d.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
+        d
+    }
+
+    const CUTOVER: &str = "docs/harness/exec-plans/completed/0035-x-cutover.md";
+    const OTHER: &str = "docs/harness/exec-plans/active/0033-other.md";
+
+    #[test]
+    fn stale_paths_prefer_the_plan_with_the_same_slug_then_its_number() {
+        let d = diags(&[
+            (CUTOVER, "# X cutover\n\n**Status**: completed\n"),
+            (OTHER, "# Other\n\n**Status**: active\n"),
+            (
+                "AGENTS.md",
+                "See docs/harness/exec-plans/active/0033-x-cutover.md\n\n\
+                 See docs/harness/exec-plans/active/0035-x-cutover.md\n\n\
+                 See docs/harness/exec-plans/active/0033-gone.md\n\n\
+                 See exec-plans/active/0033-other.md and docs/harness/exec-plans/active/0099-gone.md\n",
+            ),
+        ]);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.span.map_or(0, |s| s.line), d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Code::StalePath,
+                    1,
+                    "stale path `docs/harness/exec-plans/active/0033-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                ),
+                (
+                    Code::StalePath,
+                    3,
+                    "stale path `docs/harness/exec-plans/active/0035-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                ),
+                (
+                    Code::StalePath,
+                    5,
+                    "stale path `docs/harness/exec-plans/active/0033-gone.md`: plan `EP-033` is now at `docs/harness/exec-plans/active/0033-other.md`"
+                ),
+                (Code::MissingFile, 7, "link to `docs/harness/exec-plans/active/0099-gone.md`, which does not exist"),
+            ],
+            "a path from the harness folder (`exec-plans/...`) that exists is no finding"
+        );
+        assert!(d[0].help.iter().all(|h| !h.contains("number alone")), "{:?}", d[0].help);
+        assert!(
+            d[2].help[0].starts_with("resolved by its number alone: no plan is named `gone` now"),
+            "{:?}",
+            d[2].help
+        );
+    }
+
+    #[test]
+    fn front_matter_names_resolve_like_ids_preferring_the_slug() {
+        let h = harness(&[
+            (CUTOVER, "# X cutover\n\n**Status**: completed\n"),
+            (OTHER, "# Other\n\n**Status**: active\n"),
+            (
+                "docs/harness/exec-plans/active/0040-next.md",
+                "---\ndepends-on: [0035-x-cutover, x-cutover, 0033-x-cutover.md, 0033-gone, nope-plan]\n---\n# Next\n",
+            ),
+        ]);
+        let idx = crate::link::index(&h);
+        let (g, d) = resolve(&h, &idx);
+        let at = |path: &str| NodeId::Plan(h.plans.iter().position(|p| p.path == path).unwrap());
+        let from = at("docs/harness/exec-plans/active/0040-next.md");
+        let mut to: Vec<_> = g.refs_from(from).map(|e| (e.to, e.relation)).collect();
+        to.sort();
+        let mut want = vec![(at(CUTOVER), Some(Relation::DependsOn)); 3];
+        want.push((at(OTHER), Some(Relation::DependsOn)));
+        want.sort();
+        assert_eq!(to, want, "0035 by name, by slug, by slug over number; 0033 by number alone");
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Code::StalePath,
+                    "stale name `0033-gone`: no plan is named `gone` now; resolved by its number alone to `0033-other`"
+                ),
+                (Code::StalePath, "stale name `0033-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-035`)"),
+                (Code::UnresolvedPlan, "unresolved reference `nope-plan`: no plan has that file name"),
+            ]
+        );
+    }
+
+    #[test]
+    fn live_text_naming_an_abandoned_plan_warns_once_history_does_not() {
+        let dropped =
+            ("docs/harness/exec-plans/completed/006-dropped.md", "# EP-006: Dropped\n\n**Status**: abandoned\n");
+        let d = diags(&[
+            dropped,
+            (
+                "docs/harness/exec-plans/active/001-live.md",
+                "# EP-001: Live\n\n**Status**: active\n\nUnlike EP-006, this caches at the edge. EP-006 again.\n",
+            ),
+            (
+                "docs/harness/exec-plans/active/002-new.md",
+                "# EP-002: New\n\n**Status**: active\n\nThis supersedes EP-006. EP-006 tried Redis.\n",
+            ),
+            (
+                "docs/harness/exec-plans/completed/003-old.md",
+                "# EP-003: Old\n\n**Status**: completed\n\nEP-006 was dropped.\n",
+            ),
+            ("scripts/warm.sh", "# see docs/harness/exec-plans/completed/006-dropped.md\n"),
+            ("docs/harness/notes.md", "# Notes\n\nEP-006\n"),
+            (
+                "docs/harness/TECH_DEBT_TRACKER.md",
+                "| ID | Description | Status |\n|---|---|---|\n| TD-001 | Slow, see EP-006 | open |\n| TD-002 | Gone with EP-006 | resolved |\n",
+            ),
+        ]);
+        let got: Vec<_> =
+            d.iter().map(|d| (d.code, d.path.as_str(), d.span.map_or(0, |s| s.line), d.notes.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (Code::AbandonedReference, "docs/harness/TECH_DEBT_TRACKER.md", 3, vec![]),
+                (
+                    Code::AbandonedReference,
+                    "docs/harness/exec-plans/active/001-live.md",
+                    5,
+                    vec!["1 more reference to it here".to_string()]
+                ),
+                (Code::AbandonedReference, "docs/harness/notes.md", 3, vec![]),
+                (Code::AbandonedReference, "scripts/warm.sh", 1, vec![]),
+            ]
+        );
     }
 
     #[test]

@@ -372,6 +372,109 @@ mod tests {
     }
 
     #[test]
+    fn bare_plan_paths_in_prose_and_inline_code_but_not_fenced_code() {
+        let md = "See docs/harness/exec-plans/active/001-y.md. Then ./exec-plans/completed/002-z.md#steps, \
+                  and `exec-plans/active/003-w.md`.\n\n```\ndocs/harness/exec-plans/active/004-v.md\n```\n\n\
+                  [docs/harness/exec-plans/active/005-u.md](../x.md)\n";
+        let got: Vec<_> = refs(md).into_iter().map(|r| (r.0, r.2, r.3)).collect();
+        let path = |p: &str| RefTarget::Path(p.into());
+        assert_eq!(
+            got,
+            [
+                (path("docs/harness/exec-plans/active/001-y.md"), 1, 5),
+                (path("exec-plans/completed/002-z.md#steps"), 1, 51),
+                (path("exec-plans/active/003-w.md"), 1, 94),
+                (path("docs/harness/exec-plans/x.md"), 7, 1),
+            ],
+            "the written link counts, not its text"
+        );
+    }
+
+    #[test]
+    fn bare_paths_are_paths_not_patterns_urls_or_climbs() {
+        let found = |t: &str| bare_paths(t).into_iter().map(|(at, len, p)| (at, len, p)).collect::<Vec<_>>();
+        assert_eq!(
+            found("(docs/harness/exec-plans/active/0032-x.md), \"exec-plans/a/b.md\"; é exec-plans/done/c.MD!"),
+            [
+                (1, 40, "docs/harness/exec-plans/active/0032-x.md".to_string()),
+                (45, 17, "exec-plans/a/b.md".to_string()),
+                (68, 20, "exec-plans/done/c.MD".to_string()),
+            ]
+        );
+        for not_one in [
+            "docs/harness/exec-plans/{active,completed}/NNN-name.md",
+            "docs/harness/exec-plans/active/NNN-description.md",
+            "docs/harness/exec-plans/*/x.md",
+            "https://example.com/docs/harness/exec-plans/active/001-x.md",
+            "example.com/docs/harness/exec-plans/active/001-x.md",
+            "docs/harness/exec-plans/../secrets/x.md",
+            "../exec-plans/active/001-x.md/..",
+            "docs/harness/exec-plans/001-x.md",
+            "docs/harness/exec-plans/active/001-x.txt",
+            "docs/harness/exec-plans/active/001-x.md#",
+            "docs/harness/exec-plans/active/001-x.md#a:b",
+            "docs/harness/exec-plans/active/",
+            "exec-plansX/active/001-x.md",
+        ] {
+            assert!(found(not_one).is_empty(), "{not_one}: {:?}", found(not_one));
+        }
+        let long = format!("{} docs/harness/exec-plans/active/1-a.md", "exec-plans/ ".repeat(100_000));
+        let start = std::time::Instant::now();
+        assert_eq!(found(&long).len(), 1);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn source_files_name_plans_by_path() {
+        let m = scan_text(
+            "scripts/ship.sh",
+            "#!/bin/sh\n# Runbook: docs/harness/exec-plans/active/0007-ship.md (EP-7)\necho exec-plans/\n",
+            &mut Vec::new(),
+        );
+        let got: Vec<_> = m.refs.iter().map(|r| (r.target.clone(), r.span.line, r.span.col, r.span.len)).collect();
+        assert_eq!(
+            got,
+            [(RefTarget::Path("docs/harness/exec-plans/active/0007-ship.md".into()), 2, 12, 43), (plan(7), 2, 57, 4)]
+        );
+        assert_eq!(m.lines, ["# Runbook: docs/harness/exec-plans/active/0007-ship.md (EP-7)"; 2]);
+    }
+
+    #[test]
+    fn front_matter_names_plans_by_file_name() {
+        let field = |key: &str, value: &str| crate::model::Field {
+            key: key.into(),
+            value: value.into(),
+            span: Span::line(2),
+            placed: false,
+        };
+        let mut out = Vec::new();
+        from_fields(
+            &[
+                field(
+                    "depends-on",
+                    "0032-some-plan, some-plan, 0032-some-plan.md, ../completed/9-x.md, EP-4, none, 12",
+                ),
+                field("supersedes", "tbd, n/a, see the old one, https://e.com/a-b"),
+                field("resolves", "td-cleanup"),
+                field("owner", "some-one"),
+            ],
+            &mut out,
+        );
+        let got: Vec<_> = out.into_iter().map(|r| (r.target, r.relation)).collect();
+        let name = |n: &str| (RefTarget::Name(n.into()), Some(Relation::DependsOn));
+        assert_eq!(
+            got,
+            [
+                (plan(4), Some(Relation::DependsOn)),
+                name("0032-some-plan"),
+                name("some-plan"),
+                name("0032-some-plan.md"),
+                name("../completed/9-x.md"),
+            ]
+        );
+    }
+
+    #[test]
     fn typed_relations() {
         let got = refs("This resolves TD-004 and supersedes **EP-003**; it depends on [EP-002](x.md). See EP-7.\n");
         let rel: Vec<_> = got.iter().filter(|r| !matches!(r.0, RefTarget::Path(_))).map(|r| r.1).collect();
