@@ -3,8 +3,10 @@
 //! In: the `Harness` (references as written) and the `SiteIndex`. Out: a `Graph` of edges from
 //! the thing that refers (a plan, a debt item, a quality domain, a doc, a repository file) to the
 //! thing referred to, and diagnostics for references that do not resolve: unknown `EP-NNN` /
-//! `TD-NNN` (errors), links to harness files that do not exist (errors), paths to plans that
-//! have moved (warnings, resolved by number), references to abandoned plans (warnings).
+//! `TD-NNN` and plan names (errors), links to harness files that do not exist (errors), paths
+//! and names of plans that have moved or been renumbered (warnings, resolved by file name, slug,
+//! then number: `SiteIndex::plan_named`), references from live text to abandoned plans
+//! (warnings).
 
 use super::{Found, SiteIndex};
 use crate::diag::{Code, Diagnostic};
