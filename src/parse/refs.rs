@@ -392,7 +392,7 @@ mod tests {
 
     #[test]
     fn bare_paths_are_paths_not_patterns_urls_or_climbs() {
-        let found = |t: &str| bare_paths(t).into_iter().map(|(at, len, p)| (at, len, p)).collect::<Vec<_>>();
+        let found = bare_paths;
         assert_eq!(
             found("(docs/harness/exec-plans/active/0032-x.md), \"exec-plans/a/b.md\"; é exec-plans/done/c.MD!"),
             [
