@@ -392,7 +392,13 @@ mod tests {
         assert_eq!(c.drafts, vec!["proposals/"]);
         assert_eq!(c.language.as_deref(), Some("zh-CN"));
         assert!(Config::parse("drafts: []\n", "planbook.yaml").unwrap().drafts.is_empty());
-        for bad in ["drafts: ['../elsewhere']", "drafts: ['/etc']", "companions: ['a/[x']", "language: 'en\"><x'", "language: e"] {
+        for bad in [
+            "drafts: ['../elsewhere']",
+            "drafts: ['/etc']",
+            "companions: ['a/[x']",
+            "language: 'en\"><x'",
+            "language: e",
+        ] {
             let e = Config::parse(&format!("title: t\n{bad}\n"), "planbook.yaml").unwrap_err();
             assert_eq!(e.line, Some(2), "{bad}: {e}");
         }

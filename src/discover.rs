@@ -114,9 +114,9 @@ pub const MAX_SCANNED_FILE: u64 = 1 << 20;
 /// Walks the whole repository once, in parallel, honouring .gitignore and `exclude`: every
 /// Markdown file of the harness, QUALITY_SCORE.md beside it and AGENTS.md / PLANS.md at the root
 /// are read as sources; every other text file is read in the walker's thread and kept only if it
-/// mentions `EP-`/`TD-` (or, for Markdown, links to a `.md` file). Binary files (a NUL byte in
-/// the first 8 KiB), files over 1 MiB and non-UTF-8 files outside the harness are skipped
-/// silently. Harness files over `max_file_size` are reported (E032) and not read; folders of the
+/// mentions `EP-`/`TD-` or a path under `exec-plans/` (or, for Markdown, links to a `.md` file).
+/// Binary files (a NUL byte in the first 8 KiB), files over 1 MiB and non-UTF-8 files outside
+/// the harness are skipped silently. Harness files over `max_file_size` are reported (E032) and not read; folders of the
 /// harness that cannot be read are reported (E018). Folders holding a site planbook built
 /// (`.planbook-site`) are never read, wherever they are. Sources come back sorted by path.
 pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>, Vec<Diagnostic>)> {
@@ -296,9 +296,7 @@ fn settle_companions(
                         && p.1 != path
                 })
                 .map(|p| p.1.clone())
-                .or_else(|| {
-                    leading_number(&name).and_then(|n| by_number.get(&n).cloned())
-                })
+                .or_else(|| leading_number(&name).and_then(|n| by_number.get(&n).cloned()))
         })
     };
     for (path, kind) in found.iter_mut() {
@@ -347,8 +345,7 @@ fn find_drafts(layout: &Layout, config: &Config, found: &mut Vec<(String, Source
     let mut drafts = Vec::new();
     for entry in &config.drafts {
         // Walk from the part of the entry before its first glob character.
-        let base: Vec<&str> =
-            entry.trim().split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
+        let base: Vec<&str> = entry.trim().split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
         let base = layout.root.join(base.join("/"));
         if !base.is_dir() {
             continue;
@@ -485,7 +482,10 @@ pub(crate) fn scan(path: &Path, rel: String, size: u64) -> Option<Source> {
     }
     let markdown = rel.to_ascii_lowercase().ends_with(".md");
     let text = decode(bytes).ok()?;
-    let relevant = text.contains("EP-") || text.contains("TD-") || (markdown && text.contains(".md"));
+    let relevant = text.contains("EP-")
+        || text.contains("TD-")
+        || text.contains("exec-plans/")
+        || (markdown && text.contains(".md"));
     relevant.then(|| Source {
         path: rel,
         kind: if markdown { SourceKind::RepoMarkdown } else { SourceKind::RepoText },

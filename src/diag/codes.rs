@@ -76,9 +76,9 @@ codes! {
     AbandonedInActive = "W025", Warning, "an abandoned plan is still in an active folder";
     InternalError = "E026", Error, "planbook failed on a file (a bug; the rest of the harness is still read)";
     // References between plans, debt items, docs and code.
-    UnresolvedPlan = "E027", Error, "an `EP-NNN` reference names no plan";
+    UnresolvedPlan = "E027", Error, "an `EP-NNN` reference, or a plan file name in front matter, names no plan";
     UnresolvedDebt = "E028", Error, "a `TD-NNN` reference names no debt item";
-    StalePath = "W029", Warning, "a path to a plan that has moved (resolved by its number)";
+    StalePath = "W029", Warning, "a path or file name of a plan that has moved or been renumbered (resolved by its name, else its number)";
     MissingFile = "E030", Error, "a link to a harness file that does not exist";
     AbandonedReference = "W031", Warning, "a live plan, doc, debt item or source file refers to an abandoned plan";
     // Limits: what planbook will not read, so that hostile input cannot stall or crash a build.

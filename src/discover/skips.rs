@@ -64,7 +64,8 @@ impl Skips {
     pub fn leaves_out(&self, rel: &str) -> bool {
         if self.drafts.is_match(rel) {
             // As `find_drafts` reads them: hidden folders and ignore files do not count.
-            return self.excludes.is_match(rel) || self.skip.iter().any(|s| rel == s || rel.starts_with(&format!("{s}/")));
+            return self.excludes.is_match(rel)
+                || self.skip.iter().any(|s| rel == s || rel.starts_with(&format!("{s}/")));
         }
         if rel.split('/').any(|part| part.starts_with('.')) {
             return true;

@@ -3,13 +3,15 @@
 //! In: the `Harness` (references as written) and the `SiteIndex`. Out: a `Graph` of edges from
 //! the thing that refers (a plan, a debt item, a quality domain, a doc, a repository file) to the
 //! thing referred to, and diagnostics for references that do not resolve: unknown `EP-NNN` /
-//! `TD-NNN` (errors), links to harness files that do not exist (errors), paths to plans that
-//! have moved (warnings, resolved by number), references to abandoned plans (warnings).
+//! `TD-NNN` and plan names (errors), links to harness files that do not exist (errors), paths
+//! and names of plans that have moved or been renumbered (warnings, resolved by file name, slug,
+//! then number: `SiteIndex::plan_named`), references from live text to abandoned plans
+//! (warnings).
 
-use super::SiteIndex;
+use super::{Found, SiteIndex};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{DebtStatusKind, Harness, PlanNumber, RefTarget, Reference, Relation, Span, StatusKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A thing that refers or is referred to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,13 +144,16 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn all(&mut self, from: NodeId, path: &str, refs: &[Reference]) {
+        let first = self.graph.edges.len();
         for r in refs {
             if let Some(to) = self.target(path, r)
                 && to != from
             {
-                self.check_abandoned(from, to, path, r);
                 self.graph.edges.push(Edge { from, to, relation: r.relation, path: path.to_string(), span: r.span });
             }
+        }
+        if self.is_live(from) {
+            self.check_abandoned(first, path);
         }
     }
 
@@ -184,6 +189,7 @@ impl Resolver<'_> {
                 found
             }
             RefTarget::Path(target) => self.path_target(path, r, target),
+            RefTarget::Name(name) => self.name_target(path, r, name),
         }
     }
 
@@ -192,6 +198,8 @@ impl Resolver<'_> {
             Some((f, frag)) => (f, Some(frag)),
             None => (target, None),
         };
+        let file = self.idx.from_harness(file);
+        let file = file.as_ref();
         if let Some(&node) = self.files.get(file) {
             return Some(node);
         }
@@ -204,29 +212,33 @@ impl Resolver<'_> {
             return Some(domain.map_or(NodeId::QualityDoc, NodeId::Quality));
         }
         // Not a file planbook read. Inside the harness that is a broken link, unless it is the
-        // old path of a plan that has moved (same number, another state folder).
-        let harness = &self.h.harness_dir;
-        let in_harness = harness == "." || file.starts_with(&format!("{harness}/"));
-        if !in_harness {
+        // old path of a plan that has moved or been renumbered.
+        if !self.idx.in_harness(file) {
             return None;
         }
-        let stem = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
-        let number = crate::parse::file_number(stem);
-        if file.contains("exec-plans/")
-            && let Some(n) = number
-            && let Some(&i) = self.idx.plan_by_number.get(&n)
-        {
-            let now = &self.h.plans[i].path;
-            self.diags.push(
-                Diagnostic::new(
-                    Code::StalePath,
-                    path,
-                    Some(r.span),
-                    format!("stale path `{file}`: plan `{n}` is now at `{now}`"),
-                )
-                .label("moved")
-                .help(format!("link to `{now}`, or refer to the plan as `{n}`, which survives moves")),
-            );
+        if let Some((i, found)) = self.idx.moved_plan(file) {
+            let plan = &self.h.plans[i];
+            let (now, label) = (&plan.path, plan.label());
+            let mut d = Diagnostic::new(
+                Code::StalePath,
+                path,
+                Some(r.span),
+                format!("stale path `{file}`: plan `{label}` is now at `{now}`"),
+            )
+            .label("moved");
+            if found == Found::Number {
+                let written = file.rsplit('/').next().unwrap_or(file).trim_end_matches(".md");
+                d = d.help(format!(
+                    "resolved by its number alone: no plan is named `{}` now, and plan `{label}` is \"{}\"",
+                    crate::link::plan_slug(written),
+                    plan.title
+                ));
+            }
+            let help = match plan.number {
+                Some(_) => format!("link to `{now}`, or refer to the plan as `{label}`, which survives moves"),
+                None => format!("link to `{now}`"),
+            };
+            self.diags.push(d.help(help));
             return Some(NodeId::Plan(i));
         }
         self.diags.push(
@@ -234,6 +246,50 @@ impl Resolver<'_> {
                 .label("no such file"),
         );
         None
+    }
+
+    /// A plan named by its file name in front matter (`depends-on: 0032-some-plan`): resolved
+    /// like a stale path (the name first, then the slug, then the number), warning when only the
+    /// slug or the number still matches what is written.
+    fn name_target(&mut self, path: &str, r: &Reference, name: &str) -> Option<NodeId> {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        let stem = match file.len().checked_sub(3) {
+            Some(cut) if file.to_ascii_lowercase().ends_with(".md") => file.get(..cut).unwrap_or(file),
+            _ => file,
+        };
+        let Some((i, found)) = self.idx.plan_named(stem) else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnresolvedPlan,
+                    path,
+                    Some(r.span),
+                    format!("unresolved reference `{name}`: no plan has that file name"),
+                )
+                .label("no such plan")
+                .help("name a plan by its file name (`0032-some-plan`) or its ID (`EP-0032`)"),
+            );
+            return None;
+        };
+        let plan = &self.h.plans[i];
+        let (label, now) = (plan.label(), &plan.stem);
+        let written_number = crate::parse::file_number(stem);
+        let stale = match found {
+            Found::Stem => None,
+            Found::Slug if written_number.is_none() || written_number == plan.number => None,
+            Found::Slug => Some(format!("stale name `{name}`: the plan is now `{now}` (`{label}`)")),
+            Found::Number => Some(format!(
+                "stale name `{name}`: no plan is named `{}` now; resolved by its number alone to `{now}`",
+                crate::link::plan_slug(stem)
+            )),
+        };
+        if let Some(message) = stale {
+            self.diags.push(
+                Diagnostic::new(Code::StalePath, path, Some(r.span), message)
+                    .label("renamed")
+                    .help(format!("write `{now}`, or refer to the plan as `{label}`")),
+            );
+        }
+        Some(NodeId::Plan(i))
     }
 
     fn closest_plan(&self, n: PlanNumber) -> Option<String> {
@@ -253,40 +309,62 @@ impl Resolver<'_> {
         Some(format!("closest existing plan: `{m}` ({})", self.h.plans[i].title))
     }
 
-    /// Warns when something live still counts on an abandoned plan: a dependency ("depends on
-    /// EP-006"), or a claim that it resolves something. Plain mentions are history ("opened after
-    /// EP-006 was abandoned") and stay quiet.
-    fn check_abandoned(&mut self, from: NodeId, to: NodeId, path: &str, r: &Reference) {
-        let NodeId::Plan(t) = to else { return };
-        let target = &self.h.plans[t];
-        let counts_on_it = matches!(
-            r.relation,
-            Some(Relation::DependsOn | Relation::Blocks | Relation::FollowsUp | Relation::Resolves)
-        );
-        if target.state() != StatusKind::Abandoned || !counts_on_it {
-            return;
-        }
-        let live =
-            match from {
-                NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
-                NodeId::Debt(i) => self.h.debt.as_ref().is_some_and(|d| {
+    /// Whether what `node` says is current: an active plan (or one of another status), an open
+    /// debt item, a doc, a quality domain, a repository file. Completed and abandoned plans and
+    /// resolved debt items are history.
+    fn is_live(&self, node: NodeId) -> bool {
+        match node {
+            NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
+            NodeId::Debt(i) => {
+                self.h.debt.as_ref().is_some_and(|d| {
                     matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
-                }),
-                NodeId::Doc(_) | NodeId::File(_) => true,
-                _ => false,
-            };
-        if live {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::AbandonedReference,
-                    path,
-                    Some(r.span),
-                    format!("reference to abandoned plan `{}` ({})", target.label(), target.title),
-                )
-                .label("abandoned")
-                .help("point at the plan that replaced it, or say `supersedes` if this is the replacement"),
-            );
+                })
+            }
+            NodeId::Doc(_) | NodeId::Quality(_) | NodeId::File(_) => true,
+            NodeId::Tracker | NodeId::QualityDoc => false,
         }
+    }
+
+    /// Warns once for each abandoned plan that the edges from `first` on (one live referrer's)
+    /// name, at the first reference: something current still points at work that was dropped.
+    /// The replacement naming what it replaces (`supersedes EP-006`, `superseded by`) is quiet,
+    /// for every reference it makes to that plan.
+    fn check_abandoned(&mut self, first: usize, path: &str) {
+        let edges = &self.graph.edges[first..];
+        let abandoned = |e: &&Edge| matches!(e.to, NodeId::Plan(t) if self.h.plans[t].state() == StatusKind::Abandoned);
+        let replaces: HashSet<NodeId> = edges
+            .iter()
+            .filter(abandoned)
+            .filter(|e| matches!(e.relation, Some(Relation::Supersedes | Relation::SupersededBy)))
+            .map(|e| e.to)
+            .collect();
+        let mut count: HashMap<NodeId, usize> = HashMap::new();
+        for e in edges.iter().filter(abandoned) {
+            *count.entry(e.to).or_default() += 1;
+        }
+        let mut warned: HashSet<NodeId> = HashSet::new();
+        let mut found = Vec::new();
+        for e in edges.iter().filter(abandoned) {
+            if replaces.contains(&e.to) || !warned.insert(e.to) {
+                continue;
+            }
+            let NodeId::Plan(t) = e.to else { continue };
+            let target = &self.h.plans[t];
+            let more = count.get(&e.to).map_or(0, |c| c.saturating_sub(1));
+            let mut d = Diagnostic::new(
+                Code::AbandonedReference,
+                path,
+                Some(e.span),
+                format!("reference to abandoned plan `{}` ({})", target.label(), target.title),
+            )
+            .label("abandoned")
+            .help("point at the plan that replaced it, or say `supersedes` if this is the replacement");
+            if more > 0 {
+                d = d.note(format!("{more} more reference{} to it here", if more == 1 { "" } else { "s" }));
+            }
+            found.push(d);
+        }
+        self.diags.extend(found);
     }
 }
 
@@ -374,6 +452,138 @@ mod tests {
         );
         let into_two: Vec<_> = g.refs_to(NodeId::Plan(1)).map(|e| e.from).collect();
         assert_eq!(into_two, [NodeId::Plan(0), NodeId::Debt(0)]);
+    }
+
+    fn diags(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let h = harness(files);
+        let idx = crate::link::index(&h);
+        let mut d = resolve(&h, &idx).1;
+        d.sort_by(|a, b| (&a.path, a.span).cmp(&(&b.path, b.span)));
+        d
+    }
+
+    const CUTOVER: &str = "docs/harness/exec-plans/completed/0035-x-cutover.md";
+    const OTHER: &str = "docs/harness/exec-plans/active/0033-other.md";
+
+    #[test]
+    fn stale_paths_prefer_the_plan_with_the_same_slug_then_its_number() {
+        let d = diags(&[
+            (CUTOVER, "# X cutover\n\n**Status**: completed\n"),
+            (OTHER, "# Other\n\n**Status**: active\n"),
+            (
+                "AGENTS.md",
+                "See docs/harness/exec-plans/active/0033-x-cutover.md\n\n\
+                 See docs/harness/exec-plans/active/0035-x-cutover.md\n\n\
+                 See docs/harness/exec-plans/active/0033-gone.md\n\n\
+                 See exec-plans/active/0033-other.md and docs/harness/exec-plans/active/0099-gone.md\n",
+            ),
+        ]);
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.span.map_or(0, |s| s.line), d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Code::StalePath,
+                    1,
+                    "stale path `docs/harness/exec-plans/active/0033-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                ),
+                (
+                    Code::StalePath,
+                    3,
+                    "stale path `docs/harness/exec-plans/active/0035-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                ),
+                (
+                    Code::StalePath,
+                    5,
+                    "stale path `docs/harness/exec-plans/active/0033-gone.md`: plan `EP-033` is now at `docs/harness/exec-plans/active/0033-other.md`"
+                ),
+                (Code::MissingFile, 7, "link to `docs/harness/exec-plans/active/0099-gone.md`, which does not exist"),
+            ],
+            "a path from the harness folder (`exec-plans/...`) that exists is no finding"
+        );
+        assert!(d[0].help.iter().all(|h| !h.contains("number alone")), "{:?}", d[0].help);
+        assert!(
+            d[2].help[0].starts_with("resolved by its number alone: no plan is named `gone` now"),
+            "{:?}",
+            d[2].help
+        );
+    }
+
+    #[test]
+    fn front_matter_names_resolve_like_ids_preferring_the_slug() {
+        let h = harness(&[
+            (CUTOVER, "# X cutover\n\n**Status**: completed\n"),
+            (OTHER, "# Other\n\n**Status**: active\n"),
+            (
+                "docs/harness/exec-plans/active/0040-next.md",
+                "---\ndepends-on: [0035-x-cutover, x-cutover, 0033-x-cutover.md, 0033-gone, nope-plan]\n---\n# Next\n",
+            ),
+        ]);
+        let idx = crate::link::index(&h);
+        let (g, d) = resolve(&h, &idx);
+        let at = |path: &str| NodeId::Plan(h.plans.iter().position(|p| p.path == path).unwrap());
+        let from = at("docs/harness/exec-plans/active/0040-next.md");
+        let mut to: Vec<_> = g.refs_from(from).map(|e| (e.to, e.relation)).collect();
+        to.sort();
+        let mut want = vec![(at(CUTOVER), Some(Relation::DependsOn)); 3];
+        want.push((at(OTHER), Some(Relation::DependsOn)));
+        want.sort();
+        assert_eq!(to, want, "0035 by name, by slug, by slug over number; 0033 by number alone");
+        let got: Vec<_> = d.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    Code::StalePath,
+                    "stale name `0033-gone`: no plan is named `gone` now; resolved by its number alone to `0033-other`"
+                ),
+                (Code::StalePath, "stale name `0033-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-035`)"),
+                (Code::UnresolvedPlan, "unresolved reference `nope-plan`: no plan has that file name"),
+            ]
+        );
+    }
+
+    #[test]
+    fn live_text_naming_an_abandoned_plan_warns_once_history_does_not() {
+        let dropped =
+            ("docs/harness/exec-plans/completed/006-dropped.md", "# EP-006: Dropped\n\n**Status**: abandoned\n");
+        let d = diags(&[
+            dropped,
+            (
+                "docs/harness/exec-plans/active/001-live.md",
+                "# EP-001: Live\n\n**Status**: active\n\nUnlike EP-006, this caches at the edge. EP-006 again.\n",
+            ),
+            (
+                "docs/harness/exec-plans/active/002-new.md",
+                "# EP-002: New\n\n**Status**: active\n\nThis supersedes EP-006. EP-006 tried Redis.\n",
+            ),
+            (
+                "docs/harness/exec-plans/completed/003-old.md",
+                "# EP-003: Old\n\n**Status**: completed\n\nEP-006 was dropped.\n",
+            ),
+            ("scripts/warm.sh", "# see docs/harness/exec-plans/completed/006-dropped.md\n"),
+            ("docs/harness/notes.md", "# Notes\n\nEP-006\n"),
+            (
+                "docs/harness/TECH_DEBT_TRACKER.md",
+                "| ID | Description | Status |\n|---|---|---|\n| TD-001 | Slow, see EP-006 | open |\n| TD-002 | Gone with EP-006 | resolved |\n",
+            ),
+        ]);
+        let got: Vec<_> =
+            d.iter().map(|d| (d.code, d.path.as_str(), d.span.map_or(0, |s| s.line), d.notes.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                (Code::AbandonedReference, "docs/harness/TECH_DEBT_TRACKER.md", 3, vec![]),
+                (
+                    Code::AbandonedReference,
+                    "docs/harness/exec-plans/active/001-live.md",
+                    5,
+                    vec!["1 more reference to it here".to_string()]
+                ),
+                (Code::AbandonedReference, "docs/harness/notes.md", 3, vec![]),
+                (Code::AbandonedReference, "scripts/warm.sh", 1, vec![]),
+            ]
+        );
     }
 
     #[test]

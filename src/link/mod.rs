@@ -11,6 +11,7 @@ pub mod graph;
 pub use graph::{Edge, Graph, NodeId, resolve};
 
 use crate::model::{DebtId, DocKind, Harness, PlanNumber};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// URLs of the fixed pages.
@@ -62,6 +63,37 @@ pub struct SiteIndex {
     pub case_collisions: Vec<(String, String)>,
     /// Companion files (indices into `Harness::docs`) by their plan's path, in path order.
     pub companions_of: HashMap<String, Vec<usize>>,
+    /// The harness folder (`Harness::harness_dir`), for paths written from it
+    /// (`exec-plans/active/x.md`).
+    pub harness_dir: String,
+    /// Plan indices by lower-cased file stem (two when the same file is in two state folders).
+    pub plan_by_stem: HashMap<String, Vec<usize>>,
+    /// Plan indices by lower-cased slug: the stem without its number or date (`x-cutover` for
+    /// `0033-x-cutover`).
+    pub plan_by_slug: HashMap<String, Vec<usize>>,
+}
+
+/// How a plan name or the path of a file that is not there was matched to a plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// The same file name (the plan moved to another folder).
+    Stem,
+    /// The same name without its number or date (the plan was renumbered).
+    Slug,
+    /// The same number alone: no plan has the name now.
+    Number,
+}
+
+/// A plan file stem without its number or date prefix: `x-cutover` for `0033-x-cutover` and
+/// `2026-03-12-x-cutover`; the stem itself when it has neither.
+pub fn plan_slug(stem: &str) -> &str {
+    let prefix = match crate::parse::date_prefix_len(stem) {
+        Some(len) => len,
+        None if crate::parse::file_number(stem).is_some() => stem.bytes().take_while(u8::is_ascii_digit).count(),
+        None => 0,
+    };
+    // The prefix is ASCII (digits and `-`): the cut is on a character boundary.
+    stem.get(prefix..).unwrap_or(stem).trim_start_matches(['-', '_'])
 }
 
 impl SiteIndex {
@@ -72,15 +104,63 @@ impl SiteIndex {
             Some((p, f)) => (p, Some(f)),
             None => (target, None),
         };
-        if let Some(url) = self.by_source.get(path) {
+        let path = self.from_harness(path);
+        if let Some(url) = self.by_source.get(path.as_ref()) {
             return Some((url.as_str(), fragment));
         }
-        // The old path of a plan that moved between state folders (reported as W029): its
-        // number still names it.
-        let stem = path.rsplit('/').next()?.strip_suffix(".md")?;
-        let n = crate::parse::file_number(stem).filter(|_| path.contains("exec-plans/"))?;
-        let &i = self.plan_by_number.get(&n)?;
+        // The old path of a plan that moved or was renumbered (reported as W029).
+        let (i, _) = self.moved_plan(&path)?;
         Some((self.plan_urls[i].as_str(), fragment))
+    }
+
+    /// `path` (root-relative, without fragment) as the file it means: a path starting
+    /// `exec-plans/` that is no page is read from the harness folder (`exec-plans/active/x.md`
+    /// written in AGENTS.md or a doc).
+    pub fn from_harness<'a>(&self, path: &'a str) -> Cow<'a, str> {
+        if self.harness_dir != "." && path.starts_with("exec-plans/") && !self.by_source.contains_key(path) {
+            Cow::Owned(format!("{}/{path}", self.harness_dir))
+        } else {
+            Cow::Borrowed(path)
+        }
+    }
+
+    /// Whether `path` (root-relative) is inside the harness folder.
+    pub fn in_harness(&self, path: &str) -> bool {
+        self.harness_dir == "."
+            || path.strip_prefix(self.harness_dir.as_str()).is_some_and(|rest| rest.starts_with('/'))
+    }
+
+    /// The plan that the path of a plan file which is not there names: a `.md` file under the
+    /// harness's `exec-plans/`, matched by `plan_named`.
+    pub fn moved_plan(&self, path: &str) -> Option<(usize, Found)> {
+        let in_plans = path.starts_with("exec-plans/") || path.contains("/exec-plans/");
+        if !in_plans || !self.in_harness(path) {
+            return None;
+        }
+        let name = path.rsplit('/').next()?;
+        let stem = name.get(..name.len().checked_sub(3)?).filter(|_| name.to_ascii_lowercase().ends_with(".md"))?;
+        self.plan_named(stem)
+    }
+
+    /// The plan a file stem names: the plan with that stem; else the one with its slug (the
+    /// one with the same number first when several share it); else, only when no plan has the
+    /// slug, the plan with its number.
+    pub fn plan_named(&self, stem: &str) -> Option<(usize, Found)> {
+        let lower = stem.to_lowercase();
+        if let Some(&i) = self.plan_by_stem.get(&lower).and_then(|v| v.first()) {
+            return Some((i, Found::Stem));
+        }
+        let number = crate::parse::file_number(stem);
+        let slug = plan_slug(&lower);
+        if let Some(same) = self.plan_by_slug.get(slug).filter(|_| !slug.is_empty()) {
+            let numbered = number.and_then(|n| self.plan_by_number.get(&n));
+            let pick = same.iter().copied().find(|i| Some(i) == numbered);
+            if let Some(i) = pick.or_else(|| same.first().copied()) {
+                return Some((i, Found::Slug));
+            }
+        }
+        let &i = self.plan_by_number.get(&number?)?;
+        Some((i, Found::Number))
     }
 }
 
@@ -126,9 +206,12 @@ impl Segments {
 
 /// Assigns every page its URL.
 pub fn index(harness: &Harness) -> SiteIndex {
-    let mut idx = SiteIndex::default();
+    let mut idx = SiteIndex { harness_dir: harness.harness_dir.clone(), ..SiteIndex::default() };
     let mut segments = Segments::default();
     for (i, plan) in harness.plans.iter().enumerate() {
+        let stem = plan.stem.to_lowercase();
+        idx.plan_by_slug.entry(plan_slug(&stem).to_string()).or_default().push(i);
+        idx.plan_by_stem.entry(stem).or_default().push(i);
         // Stems are unique in a healthy tree; a duplicate (the same file in two state folders)
         // gets a suffix rather than overwriting the other page.
         let stem = segments.unique(url_segment(&plan.stem), &plan.path, &mut idx.case_collisions);

@@ -1,5 +1,5 @@
-//! References as written: `EP-NNN`, `TD-NNN`, links and backticked paths to harness files, with
-//! where they are and the relation the text states ("resolves TD-004"). The link stage resolves
+//! References as written: `EP-NNN`, `TD-NNN`, links, backticked and bare paths to harness files,
+//! plan file names in front matter (`depends-on: 0032-some-plan`), with where they are and the relation the text states ("resolves TD-004"). The link stage resolves
 //! them into a graph; here they are only what the text says.
 
 use super::{DebtId, PlanNumber, Span};
@@ -13,8 +13,13 @@ pub enum RefTarget {
     Plan(PlanNumber),
     /// `TD-NNN`.
     Debt(DebtId),
-    /// A file by path relative to the root (a link or a backticked path), with its fragment.
+    /// A file by path relative to the root (a link, a backticked or bare path), with its fragment.
+    /// A path starting `exec-plans/` may be written from the harness folder (the link stage
+    /// decides).
     Path(String),
+    /// A plan by file name, as written in a front matter relation (`0032-some-plan`,
+    /// `some-plan`, `0032-some-plan.md`).
+    Name(String),
 }
 
 /// A relation the text states.
@@ -53,6 +58,9 @@ impl Relation {
     /// time in proportion to the references, not to the line.
     pub fn before(text: &str) -> Option<Relation> {
         let t = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | ':' | '`'));
+        // `supersedes the abandoned EP-006`: the words describing the plan are not the relation.
+        let t = strip_describing_words(t)
+            .trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '*' | '_' | '[' | '(' | ':' | '`' | ','));
         // The longest phrase is 13 characters; 32 leave room for its word boundary.
         let tail_start = t.char_indices().rev().nth(31).map_or(0, |(i, _)| i);
         let t = t.get(tail_start..).unwrap_or(t).to_lowercase();
@@ -105,6 +113,39 @@ impl Relation {
 }
 
 /// One reference in a file.
+/// `text` without trailing words that describe the plan named next rather than relate to it
+/// (`the`, `abandoned`, `earlier`, `old`...), so `replaces the abandoned EP-006` reads as
+/// `replaces`.
+fn strip_describing_words(text: &str) -> &str {
+    const WORDS: &[&str] = &[
+        "the",
+        "an",
+        "a",
+        "abandoned",
+        "dropped",
+        "cancelled",
+        "canceled",
+        "rejected",
+        "earlier",
+        "old",
+        "original",
+        "previous",
+    ];
+    let mut t = text;
+    // At most a few words: bounded work whatever the text.
+    for _ in 0..4 {
+        let trimmed = t.trim_end();
+        let start = trimmed.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |i| i + 1);
+        // `start` is just past an ASCII-or-not character found by `rfind`: a boundary.
+        let word = trimmed.get(start..).unwrap_or_default();
+        if word.is_empty() || !WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
+            break;
+        }
+        t = trimmed.get(..start).unwrap_or_default();
+    }
+    t
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// What it points at.
@@ -138,6 +179,9 @@ mod tests {
         assert_eq!(Relation::before("Supersedes **"), Some(Relation::Supersedes));
         assert_eq!(Relation::before("it was superseded by ["), Some(Relation::SupersededBy));
         assert_eq!(Relation::before("Depends on: "), Some(Relation::DependsOn));
+        assert_eq!(Relation::before("which supersedes the abandoned "), Some(Relation::Supersedes));
+        assert_eq!(Relation::before("the abandoned "), None);
+        assert_eq!(Relation::before("文档取代了 abandoned "), None);
         assert_eq!(Relation::before("see "), None);
         assert_eq!(Relation::before("unblocks "), None, "word boundary");
         assert_eq!(Relation::from_key("depends_on"), Some(Relation::DependsOn));

@@ -66,7 +66,20 @@ pub(crate) fn parse_doc(path: &str, kind: DocKind, text: &str, html: Html<'_>) -
     crate::parse::refs::collect(root, path, &mut refs);
     // Sections feed the search index, which only `build` writes.
     let sections = if building { sections(root) } else { Vec::new() };
-    (Doc { path: path.to_string(), stem: stem.to_string(), kind, title, headings, refs, sections, html, owner: None }, diags)
+    (
+        Doc {
+            path: path.to_string(),
+            stem: stem.to_string(),
+            kind,
+            title,
+            headings,
+            refs,
+            sections,
+            html,
+            owner: None,
+        },
+        diags,
+    )
 }
 
 /// A plan's companion file. Markdown is read as a document; any other text (`.json`, `.yaml`,

@@ -64,8 +64,9 @@ impl Findings {
 
 /// Parses `text` into `arena`, then marks references in the AST: backticked repository paths to
 /// Markdown files (`` `docs/harness/exec-plans/active/001-y.md` ``) become links around their code
-/// span, and `EP-NNN` / `TD-NNN` in text (never in code or inside a link) become `planbook-ref:`
-/// links. References are then links like any other, for the reference graph and for the site.
+/// span, bare paths to plan files in text (`See docs/harness/exec-plans/active/001-y.md`, never in
+/// code or inside a link) become links around their text, and `EP-NNN` / `TD-NNN` in text (never
+/// in code or inside a link) become `planbook-ref:` links. References are then links like any other, for the reference graph and for the site.
 /// Nesting deeper than `MAX_DEPTH` is flattened to text (see `parse_file` for the diagnostics).
 pub(crate) fn parse<'a>(arena: &'a Arena<'a>, text: &str) -> Node<'a> {
     parse_with_findings(arena, text).0
@@ -84,6 +85,7 @@ fn parse_with_findings<'a>(arena: &'a Arena<'a>, text: &str) -> (Node<'a>, Findi
     // First, so that every later walk (here and in the readers) is bounded in depth.
     let too_deep = nesting::cut(arena, root);
     link_code_paths(arena, root);
+    link_bare_paths(arena, root);
     let malformed = link_ids(arena, root);
     (root, Findings { too_deep, malformed })
 }
@@ -160,6 +162,61 @@ fn link_ids<'a>(arena: &'a Arena<'a>, root: Node<'a>) -> Vec<(Span, String)> {
         node.detach();
     }
     malformed
+}
+
+/// Wraps bare paths to plan files in text (`refs::bare_paths`) in links to the path, from the
+/// root: the reference graph and the site then treat them as links.
+fn link_bare_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {
+    let texts: Vec<Node<'a>> = root
+        .descendants()
+        .filter(|n| match &n.data.borrow().value {
+            NodeValue::Text(t) => t.contains("exec-plans/"),
+            _ => false,
+        })
+        .filter(|n| {
+            !n.ancestors().skip(1).any(|a| matches!(a.data.borrow().value, NodeValue::Link(_) | NodeValue::Image(_)))
+        })
+        .collect();
+    for node in texts {
+        let (text, pos) = {
+            let ast = node.data.borrow();
+            let NodeValue::Text(t) = &ast.value else { continue };
+            (t.to_string(), ast.sourcepos)
+        };
+        let paths = crate::parse::refs::bare_paths(&text);
+        if paths.is_empty() {
+            continue;
+        }
+        let at_col = |offset: usize| {
+            let mut p = pos;
+            p.start.column += offset;
+            p.end = p.start;
+            p
+        };
+        // Offsets and lengths come from `bare_paths` on this same text (character boundaries).
+        let piece = |a: usize, b: usize| text.get(a..b).unwrap_or_default().to_string();
+        let mut last = 0;
+        for (at, len, path) in paths {
+            if at > last {
+                node.insert_before(new_node(arena, NodeValue::Text(piece(last, at).into()), at_col(last)));
+            }
+            let url = match path.split_once('#') {
+                Some((p, f)) => format!("/{}#{f}", crate::href::encode_path(p)),
+                None => format!("/{}", crate::href::encode_path(&path)),
+            };
+            let mut span = at_col(at);
+            span.end.column += len.saturating_sub(1);
+            let link =
+                new_node(arena, NodeValue::Link(Box::new(comrak::nodes::NodeLink { url, title: String::new() })), span);
+            link.append(new_node(arena, NodeValue::Text(piece(at, at + len).into()), span));
+            node.insert_before(link);
+            last = at + len;
+        }
+        if last < text.len() {
+            node.insert_before(new_node(arena, NodeValue::Text(piece(last, text.len()).into()), at_col(last)));
+        }
+        node.detach();
+    }
 }
 
 fn link_code_paths<'a>(arena: &'a Arena<'a>, root: Node<'a>) {

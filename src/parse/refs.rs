@@ -1,10 +1,12 @@
 //! References in a Markdown AST and in plain text files.
 //!
 //! In Markdown: `EP-NNN` / `TD-NNN` in text (bare, bold, as link text; never in code), links to
-//! `.md` files (resolved against the file they are in), and backticked repository paths
-//! (`` `docs/harness/exec-plans/active/001-y.md` ``, which the parser wraps in links). In other text files (source code in any
-//! language): `EP-NNN` / `TD-NNN` anywhere on a line, with the line kept for context. The text
-//! right before a reference names its relation ("resolves TD-004").
+//! `.md` files (resolved against the file they are in), and backticked or bare repository paths
+//! (`` `docs/harness/exec-plans/active/001-y.md` ``, `See docs/harness/exec-plans/active/001-y.md`,
+//! which the parser wraps in links; never in fenced code). In front matter relations: IDs and
+//! plan file names (`depends-on: 0032-some-plan`). In other text files (source code in any
+//! language): `EP-NNN` / `TD-NNN` and bare plan paths anywhere on a line, with the line kept for
+//! context. The text right before a reference names its relation ("resolves TD-004").
 
 use crate::diag::{Code, Diagnostic};
 use crate::model::ids::{find_all, scan};
@@ -144,7 +146,8 @@ fn preceding(node: Node<'_>) -> String {
     parts.concat()
 }
 
-/// References written in front matter: keys naming a relation (`depends-on: [EP-002]`).
+/// References written in front matter: keys naming a relation (`depends-on: [EP-002]`), and
+/// plans named by file name in the relations between plans (`depends-on: 0032-some-plan`).
 pub(crate) fn from_fields(fields: &[crate::model::Field], out: &mut Vec<Reference>) {
     for f in fields {
         let Some(relation) = Relation::from_key(&f.key) else { continue };
@@ -153,7 +156,98 @@ pub(crate) fn from_fields(fields: &[crate::model::Field], out: &mut Vec<Referenc
                 out.push(Reference { target: make(n), relation: Some(relation), span: f.span });
             }
         }
+        // `resolves:` and `debt:` name debt items; a word there may be anything.
+        if relation == Relation::Resolves {
+            continue;
+        }
+        for name in f.value.split(',').filter_map(plan_name) {
+            out.push(Reference { target: RefTarget::Name(name.to_string()), relation: Some(relation), span: f.span });
+        }
     }
+}
+
+/// A list item of a front matter relation that names a plan file: `0032-some-plan`,
+/// `some-plan`, `0032-some-plan.md`, `../completed/0032-some-plan.md`. Not an ID (read as
+/// one), a word alone (`none`, `tbd`), a number alone, a URL or a phrase.
+fn plan_name(item: &str) -> Option<&str> {
+    let item = item.trim().trim_matches(['[', ']', '"', '\'', '`']).trim();
+    let upper = item.to_ascii_uppercase();
+    if item.is_empty() || item.contains(char::is_whitespace) || item.contains("://") {
+        return None;
+    }
+    if upper.contains("EP-") || upper.contains("TD-") {
+        return None;
+    }
+    let file = item.rsplit('/').next().unwrap_or(item);
+    let is_md = file.to_ascii_lowercase().ends_with(".md");
+    let stem = if is_md { file.get(..file.len() - 3).unwrap_or(file) } else { file };
+    let word = stem.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let has_name = stem.chars().any(char::is_alphabetic);
+    (word && has_name && (is_md || stem.contains(['-', '_']))).then_some(item)
+}
+
+/// Bare paths to plan files in `text`: `docs/harness/exec-plans/active/009-gc.md`,
+/// `./docs/...`, `exec-plans/completed/003-x.md` (written from the harness folder), with an
+/// optional `#fragment`; sentence punctuation after one is not part of it. Not patterns
+/// (`exec-plans/{active,completed}/NNN-x.md`), URLs, or paths climbing with `..`. Returns (byte
+/// offset, length as written, the root-relative path with its fragment), in text order. Linear.
+pub(crate) fn bare_paths(text: &str) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    if !text.contains("exec-plans/") {
+        return out;
+    }
+    let delimits =
+        |c: char| c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | '`' | '<' | '>' | '“' | '”' | '‘' | '’');
+    let mut start = None;
+    for (i, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if !delimits(c) {
+            start = start.or(Some(i));
+            continue;
+        }
+        // `s` and `i` come from `char_indices` of `text`: character boundaries.
+        if let Some(s) = start.take()
+            && let Some((len, path)) = text.get(s..i).and_then(bare_path)
+        {
+            out.push((s, len, path));
+        }
+    }
+    out
+}
+
+/// One token of `bare_paths`: (its length without trailing punctuation, the path).
+fn bare_path(token: &str) -> Option<(usize, String)> {
+    if !token.contains("exec-plans/") {
+        return None;
+    }
+    let written = token.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    let (path, fragment) = match written.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (written, None),
+    };
+    if fragment.is_some_and(|f| f.is_empty() || !f.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_'))) {
+        return None;
+    }
+    let path = path.strip_prefix("./").unwrap_or(path);
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let pattern = path.contains(['{', '}', '[', ']', '*', '|', '$', '\\', '?', '%']) || path.contains("NNN");
+    if pattern || path.contains("://") || !path.to_ascii_lowercase().ends_with(".md") {
+        return None;
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.iter().any(|s| s.is_empty() || *s == "." || *s == "..") {
+        return None;
+    }
+    let at = segments.iter().position(|s| *s == "exec-plans")?;
+    // `exec-plans/<folder>/<file>.md`, and no host name in front (`example.com/docs/...`).
+    if segments.len() < at + 3 || (at > 0 && segments[0].contains('.')) {
+        return None;
+    }
+    let mut root_relative = path.to_string();
+    if let Some(f) = fragment {
+        root_relative.push('#');
+        root_relative.push_str(f);
+    }
+    Some((written.len(), root_relative))
 }
 
 /// E034 for an `EP-`/`TD-` ID at `span` whose number is too long to name anything.
@@ -187,12 +281,12 @@ pub(crate) fn malformed_in_fields(path: &str, fields: &[crate::model::Field], di
     }
 }
 
-/// References in a plain text file: `EP-NNN` / `TD-NNN` anywhere, with their lines, in file
-/// order; IDs whose number is too long are reported into `diags` (E034).
+/// References in a plain text file: `EP-NNN` / `TD-NNN` and bare plan paths anywhere, with
+/// their lines, in file order; IDs whose number is too long are reported into `diags` (E034).
 pub(crate) fn scan_text(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> FileMentions {
     let mut mentions = FileMentions { path: path.to_string(), refs: Vec::new(), lines: Vec::new() };
     for (i, line) in text.lines().enumerate() {
-        if !(line.contains("EP-") || line.contains("TD-")) {
+        if !(line.contains("EP-") || line.contains("TD-") || line.contains("exec-plans/")) {
             continue;
         }
         let line_no = to_u32(i + 1);
@@ -205,6 +299,9 @@ pub(crate) fn scan_text(path: &str, text: &str, diags: &mut Vec<Diagnostic>) -> 
                     None => diags.push(malformed_id(path, span, line.get(m.at..m.at + m.len).unwrap_or_default())),
                 }
             }
+        }
+        for (at, len, path) in bare_paths(line) {
+            found.push((at, RefTarget::Path(path), len));
         }
         // In line order, so references are sorted by position (backlinks look them up so).
         found.sort_by_key(|f| f.0);
@@ -270,6 +367,109 @@ mod tests {
                 RefTarget::Path("docs/harness/exec-plans/completed/003-x.md".into()),
                 RefTarget::Path("docs/harness/TECH_DEBT_TRACKER.md#td-005".into()),
                 RefTarget::Path("docs/harness/exec-plans/active/001-y.md".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_plan_paths_in_prose_and_inline_code_but_not_fenced_code() {
+        let md = "See docs/harness/exec-plans/active/001-y.md. Then ./exec-plans/completed/002-z.md#steps, \
+                  and `exec-plans/active/003-w.md`.\n\n```\ndocs/harness/exec-plans/active/004-v.md\n```\n\n\
+                  [docs/harness/exec-plans/active/005-u.md](../x.md)\n";
+        let got: Vec<_> = refs(md).into_iter().map(|r| (r.0, r.2, r.3)).collect();
+        let path = |p: &str| RefTarget::Path(p.into());
+        assert_eq!(
+            got,
+            [
+                (path("docs/harness/exec-plans/active/001-y.md"), 1, 5),
+                (path("exec-plans/completed/002-z.md#steps"), 1, 51),
+                (path("exec-plans/active/003-w.md"), 1, 94),
+                (path("docs/harness/exec-plans/x.md"), 7, 1),
+            ],
+            "the written link counts, not its text"
+        );
+    }
+
+    #[test]
+    fn bare_paths_are_paths_not_patterns_urls_or_climbs() {
+        let found = bare_paths;
+        assert_eq!(
+            found("(docs/harness/exec-plans/active/0032-x.md), \"exec-plans/a/b.md\"; é exec-plans/done/c.MD!"),
+            [
+                (1, 40, "docs/harness/exec-plans/active/0032-x.md".to_string()),
+                (45, 17, "exec-plans/a/b.md".to_string()),
+                (68, 20, "exec-plans/done/c.MD".to_string()),
+            ]
+        );
+        for not_one in [
+            "docs/harness/exec-plans/{active,completed}/NNN-name.md",
+            "docs/harness/exec-plans/active/NNN-description.md",
+            "docs/harness/exec-plans/*/x.md",
+            "https://example.com/docs/harness/exec-plans/active/001-x.md",
+            "example.com/docs/harness/exec-plans/active/001-x.md",
+            "docs/harness/exec-plans/../secrets/x.md",
+            "../exec-plans/active/001-x.md/..",
+            "docs/harness/exec-plans/001-x.md",
+            "docs/harness/exec-plans/active/001-x.txt",
+            "docs/harness/exec-plans/active/001-x.md#",
+            "docs/harness/exec-plans/active/001-x.md#a:b",
+            "docs/harness/exec-plans/active/",
+            "exec-plansX/active/001-x.md",
+        ] {
+            assert!(found(not_one).is_empty(), "{not_one}: {:?}", found(not_one));
+        }
+        let long = format!("{} docs/harness/exec-plans/active/1-a.md", "exec-plans/ ".repeat(100_000));
+        let start = std::time::Instant::now();
+        assert_eq!(found(&long).len(), 1);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn source_files_name_plans_by_path() {
+        let m = scan_text(
+            "scripts/ship.sh",
+            "#!/bin/sh\n# Runbook: docs/harness/exec-plans/active/0007-ship.md (EP-7)\necho exec-plans/\n",
+            &mut Vec::new(),
+        );
+        let got: Vec<_> = m.refs.iter().map(|r| (r.target.clone(), r.span.line, r.span.col, r.span.len)).collect();
+        assert_eq!(
+            got,
+            [(RefTarget::Path("docs/harness/exec-plans/active/0007-ship.md".into()), 2, 12, 43), (plan(7), 2, 57, 4)]
+        );
+        assert_eq!(m.lines, ["# Runbook: docs/harness/exec-plans/active/0007-ship.md (EP-7)"; 2]);
+    }
+
+    #[test]
+    fn front_matter_names_plans_by_file_name() {
+        let field = |key: &str, value: &str| crate::model::Field {
+            key: key.into(),
+            value: value.into(),
+            span: Span::line(2),
+            placed: false,
+        };
+        let mut out = Vec::new();
+        from_fields(
+            &[
+                field(
+                    "depends-on",
+                    "0032-some-plan, some-plan, 0032-some-plan.md, ../completed/9-x.md, EP-4, none, 12",
+                ),
+                field("supersedes", "tbd, n/a, see the old one, https://e.com/a-b"),
+                field("resolves", "td-cleanup"),
+                field("owner", "some-one"),
+            ],
+            &mut out,
+        );
+        let got: Vec<_> = out.into_iter().map(|r| (r.target, r.relation)).collect();
+        let name = |n: &str| (RefTarget::Name(n.into()), Some(Relation::DependsOn));
+        assert_eq!(
+            got,
+            [
+                (plan(4), Some(Relation::DependsOn)),
+                name("0032-some-plan"),
+                name("some-plan"),
+                name("0032-some-plan.md"),
+                name("../completed/9-x.md"),
             ]
         );
     }

@@ -48,6 +48,7 @@ fn content_example_reports_its_deliberate_violations() {
             ("W005".into(), "docs/harness/exec-plans/active/013-api-versioning.md".into()),
             ("W008".into(), "docs/harness/exec-plans/completed/005-structured-logging.md".into()),
             ("W029".into(), "AGENTS.md".into()),
+            ("W031".into(), "src/cache/headers.rs".into()),
         ]
     );
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -61,7 +62,7 @@ fn human_output_is_rustc_style_with_a_summary() {
     assert!(run.stdout.contains("error[E006]: blocked step does not say why\n"), "{}", run.stdout);
     assert!(run.stdout.contains("--> docs/harness/exec-plans/active/010-mirror-sync-scheduler.md:"), "{}", run.stdout);
     assert!(run.stdout.contains("= help:"), "{}", run.stdout);
-    assert!(run.stdout.ends_with("13 plans, 1 error, 3 warnings\n"), "{}", run.stdout);
+    assert!(run.stdout.ends_with("13 plans, 1 error, 5 warnings\n"), "{}", run.stdout);
     assert!(!run.stdout.contains('\u{1b}'), "no colours when asked");
 }
 
@@ -86,7 +87,7 @@ fn quiet_prints_only_errors_and_strict_fails_on_warnings() {
     site.write("planbook.yaml", "rules:\n  E006: warning\n");
     assert_eq!(site.run(&["check"]).code, 0, "errors demoted to warnings pass");
     assert_eq!(site.run(&["check", "--strict"]).code, 1, "--strict fails on warnings");
-    site.write("planbook.yaml", "rules:\n  E006: off\n  W005: off\n  W008: off\n  W029: off\n");
+    site.write("planbook.yaml", "rules:\n  E006: off\n  W005: off\n  W008: off\n  W029: off\n  W031: off\n");
     let run = site.run(&["check", "--strict"]);
     assert_eq!((run.code, run.stdout.as_str()), (0, "13 plans, 0 errors, 0 warnings\n"));
 }
@@ -239,7 +240,10 @@ fn summary_says_what_was_recognised_per_kind() {
     let run = site.run(&["check", "--summary", "--color", "never"]);
     let out = &run.stdout;
     let line = |kind: &str| {
-        out.lines().find(|l| l.trim_start().starts_with(kind)).unwrap_or_else(|| panic!("no `{kind}` line in\n{out}")).to_string()
+        out.lines()
+            .find(|l| l.trim_start().starts_with(kind))
+            .unwrap_or_else(|| panic!("no `{kind}` line in\n{out}"))
+            .to_string()
     };
     assert!(out.contains("recognised in `docs/harness`:"), "{out}");
     assert!(line("plans").ends_with("2: 1 active, 1 completed"), "{out}");

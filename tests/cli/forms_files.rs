@@ -80,7 +80,10 @@ fn drafts_are_proposals_apart_from_exec_plans() {
     let site = TestSite::empty();
     site.write("docs/harness/exec-plans/active/001-cache.md", plan("001", "Cache layer"));
     // The convention's planning workflow folder, hidden: read by default.
-    site.write(".vtcode/plans/rate-limits.md", "# Rate limits per tenant\n\n## Idea\nToken buckets.\n\n- [ ] ask ops\n");
+    site.write(
+        ".vtcode/plans/rate-limits.md",
+        "# Rate limits per tenant\n\n## Idea\nToken buckets.\n\n- [ ] ask ops\n",
+    );
     // Other hidden folders stay unread.
     site.write(".scratch/secret-plan.md", "# Not for the site\n");
     let check = site.run(&["check", "--format", "json"]);

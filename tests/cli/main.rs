@@ -8,6 +8,7 @@ mod build;
 mod check;
 mod docs;
 mod forms_files;
+mod forms_refs;
 mod golden;
 mod history;
 mod hostile;
