@@ -253,7 +253,7 @@ impl Resolver<'_> {
         Some(format!("closest existing plan: `{m}` ({})", self.h.plans[i].title))
     }
 
-    /// Warns when something live still counts on an abandoned plan: a dependency ("depends on
+    /// Warns when something live still counts on an abandoned or superseded plan: a dependency ("depends on
     /// EP-006"), or a claim that it resolves something. Plain mentions are history ("opened after
     /// EP-006 was abandoned") and stay quiet.
     fn check_abandoned(&mut self, from: NodeId, to: NodeId, path: &str, r: &Reference) {
@@ -263,12 +263,14 @@ impl Resolver<'_> {
             r.relation,
             Some(Relation::DependsOn | Relation::Blocks | Relation::FollowsUp | Relation::Resolves)
         );
-        if target.state() != StatusKind::Abandoned || !counts_on_it {
+        if !target.state().is_stopped() || !counts_on_it {
             return;
         }
         let live =
             match from {
-                NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
+                NodeId::Plan(i) => {
+                    matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Draft | StatusKind::Other)
+                }
                 NodeId::Debt(i) => self.h.debt.as_ref().is_some_and(|d| {
                     matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
                 }),
@@ -281,9 +283,9 @@ impl Resolver<'_> {
                     Code::AbandonedReference,
                     path,
                     Some(r.span),
-                    format!("reference to abandoned plan `{}` ({})", target.label(), target.title),
+                    format!("reference to {} plan `{}` ({})", target.state().as_str(), target.label(), target.title),
                 )
-                .label("abandoned")
+                .label(target.state().as_str())
                 .help("point at the plan that replaced it, or say `supersedes` if this is the replacement"),
             );
         }
