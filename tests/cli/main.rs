@@ -7,6 +7,7 @@ mod support;
 mod build;
 mod check;
 mod docs;
+mod forms_status;
 mod golden;
 mod history;
 mod hostile;
