@@ -198,12 +198,14 @@ fn successors(plan: &mut Plan, status: Option<&Field>, outline: &Outline<'_>) {
             });
         }
     }
-    let status_sections: Vec<(u32, u32)> = outline
-        .parts
-        .iter()
-        .filter(|p| markdown::normalize_title(&p.title) == "status")
-        .map(|p| (p.span.line, p.end_line))
-        .collect();
+    // Lines inside a `## Status` section: a mask, so that marking stays linear (parts of one
+    // name nest at most six deep).
+    let mut status_lines = vec![false; plan.line_count as usize + 2];
+    for p in outline.parts.iter().filter(|p| markdown::normalize_title(&p.title) == "status") {
+        for line in p.span.line..=p.end_line.min(plan.line_count + 1) {
+            status_lines[line as usize] = true;
+        }
+    }
     for r in plan.refs.iter_mut().filter(|r| r.relation.is_none()) {
         let names_a_plan = match &r.target {
             RefTarget::Plan(_) => true,
@@ -211,7 +213,7 @@ fn successors(plan: &mut Plan, status: Option<&Field>, outline: &Outline<'_>) {
             RefTarget::Debt(_) => false,
         };
         let line = r.span.line;
-        let in_status = line == field.span.line || status_sections.iter().any(|&(a, b)| (a..=b).contains(&line));
+        let in_status = line == field.span.line || status_lines.get(line as usize).copied().unwrap_or(false);
         if names_a_plan && in_status {
             r.relation = Some(Relation::SupersededBy);
         }

@@ -354,7 +354,14 @@ pub fn plan_view(
     };
     let mut seen = std::collections::HashSet::new();
     let mut anchors = crate::slug::Taken::default();
-    let criteria: Vec<(usize, StepView)> = plan.criteria.iter().map(|c| (c.section, criterion_view(c))).collect();
+    // Each section's checklist, by section index (one pass, whatever the numbers of both).
+    let mut checklists: Vec<Vec<StepView>> = vec![Vec::new(); plan.sections.len()];
+    let criteria: Vec<StepView> = plan.criteria.iter().map(criterion_view).collect();
+    for (c, view) in plan.criteria.iter().zip(&criteria) {
+        if let Some(list) = checklists.get_mut(c.section) {
+            list.push(view.clone());
+        }
+    }
     let sections = plan
         .sections
         .iter()
@@ -377,8 +384,7 @@ pub fn plan_view(
                 "retrospective" => "retrospective".to_string(),
                 _ => crate::slug::slugify(&s.title),
             };
-            let items: Vec<StepView> =
-                criteria.iter().filter(|(section, _)| *section == index).map(|(_, v)| v.clone()).collect();
+            let items = checklists.get_mut(index).map(std::mem::take).unwrap_or_default();
             let checklist = (!items.is_empty()).then(|| {
                 let done = items.iter().filter(|v| v.state == "done").count();
                 let total = items.len();
@@ -423,7 +429,7 @@ pub fn plan_view(
         fields: extra_fields(plan),
         sections,
         steps: plan.steps.iter().map(step_view).collect(),
-        criteria: criteria.into_iter().map(|(_, v)| v).collect(),
+        criteria,
         decisions: plan.decisions.iter().map(decision_view).collect(),
         retrospective,
         source_path: plan.path.clone(),
