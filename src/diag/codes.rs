@@ -63,7 +63,7 @@ codes! {
     DuplicateNumber = "E014", Error, "two plans have the same number";
     NumberMismatch = "E015", Error, "the `EP-NNN` in the title or front matter disagrees with the file name";
     // Rule 8.
-    AbandonedWithoutReason = "E016", Error, "an abandoned plan does not say why (decision log or retrospective)";
+    AbandonedWithoutReason = "E016", Error, "an abandoned plan does not say why (decision log or retrospective), or a superseded one what replaced it";
     // Reading files.
     UnparsableDate = "E017", Error, "a date cannot be read (use YYYY-MM-DD)";
     UnreadableFile = "E018", Error, "a file or folder cannot be read, or a file is not valid UTF-8";
@@ -73,14 +73,14 @@ codes! {
     NoSteps = "W022", Warning, "a plan has no steps (task-list items or `### Step N` headings)";
     EmptyFile = "W023", Warning, "a plan file is empty";
     DuplicateDebtItem = "W024", Warning, "a debt item ID appears twice in the same table";
-    AbandonedInActive = "W025", Warning, "an abandoned plan is still in an active folder";
+    AbandonedInActive = "W025", Warning, "an abandoned or superseded plan is still in an active folder";
     InternalError = "E026", Error, "planbook failed on a file (a bug; the rest of the harness is still read)";
     // References between plans, debt items, docs and code.
     UnresolvedPlan = "E027", Error, "an `EP-NNN` reference, or a plan file name in front matter, names no plan";
     UnresolvedDebt = "E028", Error, "a `TD-NNN` reference names no debt item";
     StalePath = "W029", Warning, "a path or file name of a plan that has moved or been renumbered (resolved by its name, else its number)";
     MissingFile = "E030", Error, "a link to a harness file that does not exist";
-    AbandonedReference = "W031", Warning, "a live plan, doc, debt item or source file refers to an abandoned plan";
+    AbandonedReference = "W031", Warning, "a live plan, doc, debt item or source file refers to an abandoned or superseded plan";
     // Limits: what planbook will not read, so that hostile input cannot stall or crash a build.
     FileTooLarge = "E032", Error, "a harness file is larger than `max_file_size` and was not read";
     TooDeep = "E033", Error, "a file nests deeper, or its front matter is larger or deeper, than planbook reads";

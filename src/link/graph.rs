@@ -314,7 +314,9 @@ impl Resolver<'_> {
     /// resolved debt items are history.
     fn is_live(&self, node: NodeId) -> bool {
         match node {
-            NodeId::Plan(i) => matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Other),
+            NodeId::Plan(i) => {
+                matches!(self.h.plans[i].state(), StatusKind::Active | StatusKind::Draft | StatusKind::Other)
+            }
             NodeId::Debt(i) => {
                 self.h.debt.as_ref().is_some_and(|d| {
                     matches!(d.items[i].status.kind, DebtStatusKind::Open | DebtStatusKind::InProgress)
@@ -325,13 +327,13 @@ impl Resolver<'_> {
         }
     }
 
-    /// Warns once for each abandoned plan that the edges from `first` on (one live referrer's)
+    /// Warns once for each abandoned (or superseded) plan that the edges from `first` on (one live referrer's)
     /// name, at the first reference: something current still points at work that was dropped.
     /// The replacement naming what it replaces (`supersedes EP-006`, `superseded by`) is quiet,
     /// for every reference it makes to that plan.
     fn check_abandoned(&mut self, first: usize, path: &str) {
         let edges = &self.graph.edges[first..];
-        let abandoned = |e: &&Edge| matches!(e.to, NodeId::Plan(t) if self.h.plans[t].state() == StatusKind::Abandoned);
+        let abandoned = |e: &&Edge| matches!(e.to, NodeId::Plan(t) if self.h.plans[t].state().is_stopped());
         let replaces: HashSet<NodeId> = edges
             .iter()
             .filter(abandoned)
@@ -355,9 +357,9 @@ impl Resolver<'_> {
                 Code::AbandonedReference,
                 path,
                 Some(e.span),
-                format!("reference to abandoned plan `{}` ({})", target.label(), target.title),
+                format!("reference to {} plan `{}` ({})", target.state().as_str(), target.label(), target.title),
             )
-            .label("abandoned")
+            .label(target.state().as_str())
             .help("point at the plan that replaced it, or say `supersedes` if this is the replacement");
             if more > 0 {
                 d = d.note(format!("{more} more reference{} to it here", if more == 1 { "" } else { "s" }));

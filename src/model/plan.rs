@@ -53,7 +53,8 @@ pub struct Plan {
     pub context: Option<String>,
     /// Steps, in document order (nested task items keep their depth).
     pub steps: Vec<Step>,
-    /// Acceptance or exit criteria written as checklists, kept apart from steps.
+    /// Checklists outside the steps (acceptance criteria, validation, any other section), in
+    /// document order: kept apart from steps, their counts and their rules.
     pub criteria: Vec<Criterion>,
     /// Decision-log entries, in document order.
     pub decisions: Vec<Decision>,
@@ -71,7 +72,8 @@ impl Plan {
     pub fn state(&self) -> StatusKind {
         match self.status.kind {
             StatusKind::Other => match self.folder_state {
-                FolderState::Active | FolderState::Draft => StatusKind::Active,
+                FolderState::Active => StatusKind::Active,
+                FolderState::Draft => StatusKind::Draft,
                 FolderState::Completed => StatusKind::Completed,
                 FolderState::Abandoned => StatusKind::Abandoned,
                 FolderState::Other => StatusKind::Other,
@@ -80,7 +82,8 @@ impl Plan {
         }
     }
 
-    /// Steps counted as done and the total.
+    /// Steps counted as done and the total (checklists outside the steps are not steps: see
+    /// `Plan::criteria`).
     pub fn progress(&self) -> (usize, usize) {
         let done = self.steps.iter().filter(|s| s.marker == StepMarker::Done).count();
         (done, self.steps.len())
@@ -131,12 +134,16 @@ pub struct Status {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StatusKind {
-    /// Being worked on.
+    /// Being worked on (`Active`, `In progress`, `WIP`, `Blocked`, `Approved`).
     Active,
-    /// Finished.
+    /// Finished (`Done`, `Shipped`, `Implemented`).
     Completed,
-    /// Stopped before finishing.
+    /// Stopped before finishing (`Cancelled`, `Rejected`, `Deprecated`).
     Abandoned,
+    /// Finished by another plan taking over (`Superseded by EP-012`): its open steps moved there.
+    Superseded,
+    /// Not started: written down to be discussed (`Draft`, `Proposed`, `Planned`).
+    Draft,
     /// Unknown or not written.
     Other,
 }
@@ -148,8 +155,20 @@ impl StatusKind {
             StatusKind::Active => "active",
             StatusKind::Completed => "completed",
             StatusKind::Abandoned => "abandoned",
+            StatusKind::Superseded => "superseded",
+            StatusKind::Draft => "draft",
             StatusKind::Other => "other",
         }
+    }
+
+    /// Whether the plan's work is over: completed, abandoned or superseded.
+    pub fn is_finished(self) -> bool {
+        matches!(self, StatusKind::Completed | StatusKind::Abandoned | StatusKind::Superseded)
+    }
+
+    /// Whether the plan stopped without being completed: abandoned or superseded.
+    pub fn is_stopped(self) -> bool {
+        matches!(self, StatusKind::Abandoned | StatusKind::Superseded)
     }
 }
 
@@ -221,7 +240,7 @@ pub enum SectionKind {
     DecisionLog,
     /// Retrospective / Lessons learned.
     Retrospective,
-    /// Acceptance criteria / Exit criteria / Done when.
+    /// Acceptance criteria / Exit criteria / Done when / Validation / Verification / Test plan.
     Criteria,
     /// Scope / Non-goals.
     Scope,
@@ -329,9 +348,14 @@ pub struct Step {
     pub span: Span,
 }
 
-/// An acceptance / exit criterion written as a checklist item.
+/// A checklist item outside the steps (acceptance or exit criteria, validation, a checklist in
+/// any other section): shown with its section, never counted as a step.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Criterion {
+    /// Index in `Plan::sections` of the top-level section it is written in (the page groups
+    /// criteria by it).
+    #[serde(default)]
+    pub section: usize,
     /// Checked or not (or another marker).
     pub marker: StepMarker,
     /// Its text.

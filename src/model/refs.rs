@@ -112,7 +112,6 @@ impl Relation {
     }
 }
 
-/// One reference in a file.
 /// `text` without trailing words that describe the plan named next rather than relate to it
 /// (`the`, `abandoned`, `earlier`, `old`...), so `replaces the abandoned EP-006` reads as
 /// `replaces`.
@@ -146,6 +145,7 @@ fn strip_describing_words(text: &str) -> &str {
     t
 }
 
+/// One reference in a file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reference {
     /// What it points at.

@@ -49,15 +49,29 @@ pub(crate) fn prefix(text: &str) -> Option<(Result<Date, String>, usize)> {
     iso_prefix(text).or_else(|| named_month_prefix(text))
 }
 
-/// The first ISO date anywhere in `text` (`Completed (2026-03-26)`).
-pub(crate) fn find(text: &str) -> Option<Date> {
-    let bytes = text.as_bytes();
-    (0..bytes.len())
-        .filter(|&i| bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()))
-        .find_map(|i| match iso_prefix(&text[i..]) {
-            Some((Ok(d), _)) => Some(d),
-            _ => None,
-        })
+/// The first date anywhere in `text`, ISO or with a named month, at the start of a word:
+/// `Implemented (March 12, 2026).`, `Shipped on 12 March 2026`, `Done 2026-03-12`. A word that
+/// starts like a date but is not one (`2026-02-30`) is passed over. Linear: a named-month date
+/// is tried at each word start and reads at most three words.
+pub(crate) fn find_any(text: &str) -> Option<Date> {
+    let mut previous: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        // Digits right after a word of another script start a word too (`已完成2026-03-12`).
+        let word_start = c.is_alphanumeric()
+            && !previous.is_some_and(|p| p.is_alphanumeric() && (p.is_ascii() || !c.is_ascii_digit()));
+        previous = Some(c);
+        if !word_start {
+            continue;
+        }
+        // A date takes fewer than 32 bytes (`September 12th, 2026`): reading at most that much
+        // at each word start keeps the search linear in long unspaced text. `i` and the end are
+        // character boundaries of `text`.
+        let end = (i + 32..=text.len().min(i + 36)).find(|&e| text.is_char_boundary(e)).unwrap_or(text.len());
+        if let Some((Ok(d), _)) = text.get(i..end).and_then(prefix) {
+            return Some(d);
+        }
+    }
+    None
 }
 
 fn digits(s: &str, n: usize) -> Option<i32> {
@@ -196,8 +210,19 @@ mod tests {
         assert_eq!(prefix("Feb 13, 2026 — chose X").map(|(_, n)| n), Some(12));
         assert_eq!(prefix("Chose X"), None);
         assert_eq!(prefix("2026-03-120"), None);
-        assert_eq!(find("Completed (2026-03-26)"), Some(d("2026-03-26")));
-        assert_eq!(find("v12026-03-26"), None);
+        assert_eq!(find_any("Completed (2026-03-26)"), Some(d("2026-03-26")));
+        assert_eq!(find_any("Implemented (March 12, 2026)."), Some(d("2026-03-12")));
+        assert_eq!(find_any("Shipped on 12 March 2026"), Some(d("2026-03-12")));
+        assert_eq!(find_any("Done 2026-03-12"), Some(d("2026-03-12")));
+        assert_eq!(find_any("Done, see 2026-02-30 and then 2026-03-01"), Some(d("2026-03-01")));
+        assert_eq!(find_any("已完成（2026-03-12）"), Some(d("2026-03-12")));
+        assert_eq!(find_any("已完成2026-03-12"), Some(d("2026-03-12")));
+        assert_eq!(find_any("Done in 12 sessions"), None);
+        let long = "a-".repeat(100_000);
+        let start = std::time::Instant::now();
+        assert_eq!(find_any(&format!("{long} Sept. 3, 2026")), Some(d("2026-09-03")));
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(find_any("v12026-03-26"), None);
     }
 
     #[test]
@@ -207,7 +232,7 @@ mod tests {
         assert_eq!(prefix("12 März 2026"), None);
         assert_eq!(prefix("Mär 12 2026"), None);
         for t in ["2026-3-2-ü", "2026-03-1ü", "ü2026-03-01", "2026—03—01", "2026-03-", "2026-", "Ü", ""] {
-            let _ = (read(t), find(t), prefix(t));
+            let _ = (read(t), find_any(t), prefix(t));
         }
         assert_eq!(prefix("2026-3-2-ü").map(|(_, n)| n), Some(8));
     }

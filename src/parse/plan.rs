@@ -7,7 +7,9 @@
 //! the convention's rules are checked later, on the model.
 
 use crate::diag::{Code, Diagnostic};
-use crate::model::{DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, Span, Status, StatusKind, Step};
+use crate::model::{
+    Criterion, DateField, Field, Plan, PlanNumber, RetroPart, SectionKind, Span, Status, StatusKind, Step,
+};
 use crate::parse::date::{self, DateText};
 use crate::parse::decisions::DecisionReader;
 use crate::parse::fields::{self, normalize_key};
@@ -116,10 +118,11 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         let raw = stem.get(..len).unwrap_or_default().to_string();
         created = Some(DateField { date: Some(d), raw, span: Span::line(1) });
     }
+    // `Implemented (March 12, 2026).`, `Done 2026-03-12`, `Shipped on 12 March 2026`.
     if completed.is_none()
         && status.kind == StatusKind::Completed
         && let (Some(raw), Some(span)) = (&status.raw, status.span)
-        && let Some(d) = date::find(raw)
+        && let Some(d) = date::find_any(raw)
     {
         completed = Some(DateField { date: Some(d), raw: raw.clone(), span });
     }
@@ -162,6 +165,9 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         crate::parse::refs::from_fields(&front, &mut plan.refs);
         crate::parse::refs::malformed_in_fields(path, &front, &mut diags);
     }
+    if plan.status.kind == StatusKind::Superseded {
+        successors(&mut plan, find(STATUS_KEYS), &outline);
+    }
     plan.refs.sort_by(|a, b| (a.span, &a.target).cmp(&(b.span, &b.target)));
     plan.refs.dedup_by(|a, b| a.span == b.span && a.target == b.target);
     let mut fields = fields;
@@ -175,7 +181,45 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
     (plan, diags)
 }
 
-/// Front matter entries and header lines, in that order.
+/// A superseded plan's status names what replaced it (`Superseded by EP-012`, `status: superseded
+/// (EP-012)`, a `## Status` section listing the new plans): those references become
+/// `superseded by` relations, unless the text states another relation.
+fn successors(plan: &mut Plan, status: Option<&Field>, outline: &Outline<'_>) {
+    use crate::model::{RefTarget, Reference, Relation};
+    let Some(field) = status else { return };
+    let in_text = plan.refs.iter().any(|r| r.span.line == field.span.line);
+    if !in_text {
+        // Front matter: its text is not in the AST, so its references are read here.
+        for (n, _) in crate::model::ids::find_all(&field.value.to_ascii_uppercase(), "EP") {
+            plan.refs.push(Reference {
+                target: RefTarget::Plan(PlanNumber(n)),
+                relation: Some(Relation::SupersededBy),
+                span: field.span,
+            });
+        }
+    }
+    // Lines inside a `## Status` section: a mask, so that marking stays linear (parts of one
+    // name nest at most six deep).
+    let mut status_lines = vec![false; plan.line_count as usize + 2];
+    for p in outline.parts.iter().filter(|p| markdown::normalize_title(&p.title) == "status") {
+        for line in p.span.line..=p.end_line.min(plan.line_count + 1) {
+            status_lines[line as usize] = true;
+        }
+    }
+    for r in plan.refs.iter_mut().filter(|r| r.relation.is_none()) {
+        let names_a_plan = match &r.target {
+            RefTarget::Plan(_) | RefTarget::Name(_) => true,
+            RefTarget::Path(p) => p.contains("exec-plans/"),
+            RefTarget::Debt(_) => false,
+        };
+        let line = r.span.line;
+        let in_status = line == field.span.line || status_lines.get(line as usize).copied().unwrap_or(false);
+        if names_a_plan && in_status {
+            r.relation = Some(Relation::SupersededBy);
+        }
+    }
+}
+
 /// Header fields, the preamble blocks that are not fields (an introduction), and whether there
 /// is front matter.
 fn read_fields<'a>(
@@ -400,6 +444,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
     let mut retro: Option<RetroReader<'_>> = None;
     let mut steps_found = false;
     let mut loose_steps: Vec<Step> = Vec::new();
+    let mut loose_criteria: Vec<Criterion> = Vec::new();
     let mut steps_in_sections: Vec<Step> = Vec::new();
     let mut goal_parts = Vec::new();
     let mut goal_html = String::new();
@@ -440,22 +485,10 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
                 !only_tasks || (part.parent.is_some() && !heading_step)
             }
             SectionKind::Criteria => {
-                let mut items = Vec::new();
-                for b in &part.blocks {
-                    task_items(b, 0, &mut items);
-                }
-                for (item, _) in items {
-                    if let Some(s) = steps::from_task_item(item, 0, html) {
-                        let inline = item.first_child().map(|p| html.inlines(p)).unwrap_or_default();
-                        plan.criteria.push(crate::model::Criterion {
-                            marker: s.marker,
-                            text: s.text,
-                            html: inline,
-                            span: s.span,
-                        });
-                    }
-                }
-                false
+                criteria_from(&part.blocks, top[i], html, &mut plan.criteria);
+                // Under a section shown through its structured view (a `### Validation` under
+                // the steps), the checklist is not in that view: show the section as written.
+                part.parent.is_some()
             }
             SectionKind::DecisionLog => {
                 if own[i] == SectionKind::DecisionLog {
@@ -492,6 +525,7 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
                     loose_steps.push(steps::from_heading(&part.title, part.span, Some(part.heading), html));
                 }
                 collect_task_steps(&part.blocks, html, &mut loose_steps);
+                criteria_from(&part.blocks, top[i], html, &mut loose_criteria);
                 false
             }
         };
@@ -542,7 +576,10 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
     }
     let mut preamble_steps = Vec::new();
     collect_task_steps(&outline.preamble, html, &mut preamble_steps);
+    // With a Steps section, a checklist anywhere else is not steps: it is shown with its section.
     let mut steps = if steps_found {
+        plan.criteria.append(&mut loose_criteria);
+        plan.criteria.sort_by_key(|c| (c.span.line, c.span.col));
         steps_in_sections
     } else {
         preamble_steps.extend(loose_steps);
@@ -558,6 +595,20 @@ fn read_sections(plan: &mut Plan, outline: &Outline<'_>, html: Html<'_>, diags: 
     plan.decisions = decisions.out;
     diags.extend(decisions.diags);
     plan.retrospective = retro.map(|r| r.retro);
+}
+
+/// The task items in `blocks` as criteria of the top-level section `section`.
+fn criteria_from(blocks: &[Node<'_>], section: usize, html: Html<'_>, out: &mut Vec<Criterion>) {
+    let mut items = Vec::new();
+    for b in blocks {
+        task_items(b, 0, &mut items);
+    }
+    for (item, _) in items {
+        if let Some(s) = steps::from_task_item(item, 0, html) {
+            let inline = item.first_child().map(|p| html.inlines(p)).unwrap_or_default();
+            out.push(Criterion { section, marker: s.marker, text: s.text, html: inline, span: s.span });
+        }
+    }
 }
 
 /// Steps from the task lists in `blocks`; whether every block was a task list.

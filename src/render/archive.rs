@@ -109,7 +109,7 @@ pub fn build(h: &Harness, idx: &SiteIndex) -> (Vec<ArchivePage>, Vec<LessonsPage
     let mut missing = Vec::new();
     for (i, p) in h.plans.iter().enumerate() {
         let state = p.state();
-        if !matches!(state, StatusKind::Completed | StatusKind::Abandoned) {
+        if !state.is_finished() {
             continue;
         }
         let date = p.completed.as_ref().and_then(|c| c.date);
@@ -141,6 +141,8 @@ pub fn build(h: &Harness, idx: &SiteIndex) -> (Vec<ArchivePage>, Vec<LessonsPage
                     },
                 ));
             }
+            // A superseded plan's lessons are its successor's to write.
+            None if state == StatusKind::Superseded => {}
             None => missing.push(Missing {
                 url: idx.plan_urls[i].clone(),
                 label: p.label(),

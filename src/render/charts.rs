@@ -282,9 +282,9 @@ fn lifelines(h: &Harness, idx: &SiteIndex, as_of: Option<Date>) -> (Chart, Vec<L
     let end_of = |i: usize| {
         let p = &h.plans[i];
         match p.state() {
-            // A finished plan ends when it was completed; an abandoned one without a date, at
-            // its last decision.
-            StatusKind::Completed | StatusKind::Abandoned => p
+            // A finished plan ends when it was completed; an abandoned or superseded one without
+            // a date, at its last decision.
+            state if state.is_finished() => p
                 .completed
                 .as_ref()
                 .and_then(|c| c.date)

@@ -6,7 +6,8 @@
 
 use crate::link::{Graph, NodeId, SiteIndex};
 use crate::model::{
-    DebtItem, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind, Step, StepMarker,
+    Criterion, DebtItem, Decision, Grade, Harness, NamedValue, Plan, QualityDomain, RetroPart, SectionKind, Step,
+    StepMarker,
 };
 use crate::render::backlinks::{self, Backlinks, RefLink};
 use crate::render::summary::date;
@@ -145,6 +146,22 @@ pub struct SectionView {
     pub html: String,
     /// Whether the structured view misses content that `html` has.
     pub has_extra: bool,
+    /// The checklist items written in the section outside the steps (acceptance criteria,
+    /// validation...), with their own progress; `null` when it has none.
+    pub checklist: Option<ChecklistView>,
+}
+
+/// A section's checklist: not steps, so not in the plan's step count.
+#[derive(Serialize, Clone, Debug)]
+pub struct ChecklistView {
+    /// The items, in order.
+    pub items: Vec<StepView>,
+    /// Items checked `[x]`.
+    pub done: usize,
+    /// Items in all.
+    pub total: usize,
+    /// `done / total` in percent, rounded down.
+    pub percent: usize,
 }
 
 /// Everything a plan page shows.
@@ -162,7 +179,8 @@ pub struct PlanView {
     pub sections: Vec<SectionView>,
     /// Steps.
     pub steps: Vec<StepView>,
-    /// Acceptance criteria checklists.
+    /// Every checklist item outside the steps, in document order (each section's are also in its
+    /// `SectionView::checklist`).
     pub criteria: Vec<StepView>,
     /// Decisions, oldest first.
     pub decisions: Vec<DecisionView>,
@@ -283,6 +301,28 @@ fn step_view(s: &Step) -> StepView {
     }
 }
 
+fn criterion_view(c: &Criterion) -> StepView {
+    let mut view = step_view(&Step {
+        marker: c.marker,
+        number: None,
+        title: c.text.clone(),
+        title_html: c.html.clone(),
+        text: c.text.clone(),
+        outcome: None,
+        outcome_html: String::new(),
+        verify: None,
+        verify_html: String::new(),
+        detail_html: String::new(),
+        reason: None,
+        depth: 0,
+        source: crate::model::StepSource::TaskItem,
+        span: c.span,
+    });
+    // Only steps owe a reason for `[!]` (E006).
+    view.reason_missing = false;
+    view
+}
+
 fn decision_view(d: &Decision) -> DecisionView {
     DecisionView {
         date: date(d.date),
@@ -320,11 +360,20 @@ pub fn plan_view(
     };
     let mut seen = std::collections::HashSet::new();
     let mut anchors = crate::slug::Taken::default();
+    // Each section's checklist, by section index (one pass, whatever the numbers of both).
+    let mut checklists: Vec<Vec<StepView>> = vec![Vec::new(); plan.sections.len()];
+    let criteria: Vec<StepView> = plan.criteria.iter().map(criterion_view).collect();
+    for (c, view) in plan.criteria.iter().zip(&criteria) {
+        if let Some(list) = checklists.get_mut(c.section) {
+            list.push(view.clone());
+        }
+    }
     let sections = plan
         .sections
         .iter()
-        .filter(|s| s.top)
-        .map(|s| {
+        .enumerate()
+        .filter(|(_, s)| s.top)
+        .map(|(index, s)| {
             let structured = match s.kind {
                 SectionKind::Goal => "goal",
                 SectionKind::Steps => "steps",
@@ -341,12 +390,19 @@ pub fn plan_view(
                 "retrospective" => "retrospective".to_string(),
                 _ => crate::slug::slugify(&s.title),
             };
+            let items = checklists.get_mut(index).map(std::mem::take).unwrap_or_default();
+            let checklist = (!items.is_empty()).then(|| {
+                let done = items.iter().filter(|v| v.state == "done").count();
+                let total = items.len();
+                ChecklistView { items, done, total, percent: done * 100 / total }
+            });
             SectionView {
                 view,
                 title: s.title.clone(),
                 anchor: crate::slug::unique(anchor, &mut anchors),
                 html: s.html.clone(),
                 has_extra: s.has_extra,
+                checklist,
             }
         })
         .collect();
@@ -379,29 +435,7 @@ pub fn plan_view(
         fields: extra_fields(plan),
         sections,
         steps: plan.steps.iter().map(step_view).collect(),
-        criteria: plan
-            .criteria
-            .iter()
-            .map(|c| {
-                let step = Step {
-                    marker: c.marker,
-                    number: None,
-                    title: c.text.clone(),
-                    title_html: c.html.clone(),
-                    text: c.text.clone(),
-                    outcome: None,
-                    outcome_html: String::new(),
-                    verify: None,
-                    verify_html: String::new(),
-                    detail_html: String::new(),
-                    reason: None,
-                    depth: 0,
-                    source: crate::model::StepSource::TaskItem,
-                    span: c.span,
-                };
-                step_view(&step)
-            })
-            .collect(),
+        criteria,
         decisions: plan.decisions.iter().map(decision_view).collect(),
         retrospective,
         source_path: plan.path.clone(),

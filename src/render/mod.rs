@@ -371,8 +371,10 @@ impl Renderer<'_> {
         struct Dashboard {
             counts: Counts,
             active: Vec<PlanSummary>,
+            drafts: Vec<PlanSummary>,
             other: Vec<PlanSummary>,
             completed: Vec<PlanSummary>,
+            superseded: Vec<PlanSummary>,
             abandoned: Vec<PlanSummary>,
         }
         let h = self.input.harness;
@@ -403,8 +405,10 @@ impl Renderer<'_> {
         let data = Dashboard {
             counts,
             active,
+            drafts: self.summaries(StatusKind::Draft),
             other: self.summaries(StatusKind::Other),
             completed,
+            superseded: self.summaries(StatusKind::Superseded),
             abandoned: self.summaries(StatusKind::Abandoned),
         };
         let title = self.site.title.clone();
@@ -420,7 +424,9 @@ impl Renderer<'_> {
         }
         let groups: Vec<Group> = [
             (StatusKind::Active, "Active"),
+            (StatusKind::Draft, "Drafts"),
             (StatusKind::Completed, "Completed"),
+            (StatusKind::Superseded, "Superseded"),
             (StatusKind::Abandoned, "Abandoned"),
             (StatusKind::Other, "Other"),
         ]

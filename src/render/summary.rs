@@ -32,11 +32,15 @@ pub struct PlanSummary {
     pub url: String,
     /// Title.
     pub title: String,
-    /// `active`, `completed`, `abandoned` or `other`.
+    /// `active`, `draft`, `completed`, `superseded`, `abandoned` or `other`.
     pub state: &'static str,
-    /// The status as written when it is short, else the state: the badge's text.
+    /// The badge's text: the state's name (`completed`).
     pub status: String,
-    /// The status as written when it is too long for a badge (`Active — Session 4 complete...`).
+    /// The status as written, when it says more than the state's name (`Shipped on 12 March
+    /// 2026`, `已完成`, `Superseded by EP-012`): pages show it beside the badge.
+    pub status_written: Option<String>,
+    /// The status as written when it is longer than 24 characters (kept for themes that show
+    /// long statuses apart).
     pub status_note: Option<String>,
     /// The state folder.
     pub folder: String,
@@ -92,12 +96,8 @@ pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
         url: url.to_string(),
         title: plan.title.clone(),
         state: state.as_str(),
-        status: plan
-            .status
-            .raw
-            .clone()
-            .filter(|r| r.chars().count() <= 24)
-            .unwrap_or_else(|| state.as_str().to_string()),
+        status: state.as_str().to_string(),
+        status_written: plan.status.raw.clone().filter(|r| !names_only(r, state)),
         status_note: plan.status.raw.clone().filter(|r| r.chars().count() > 24),
         folder: plan.folder.clone(),
         author: plan.author.clone(),
@@ -112,6 +112,11 @@ pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
         last_decision: date(plan.decisions.iter().filter_map(|d| d.date).max()),
         decisions: plan.decisions.len(),
     }
+}
+
+/// Whether a written status is only the state's name (`Completed`, `**active**`).
+fn names_only(raw: &str, state: StatusKind) -> bool {
+    raw.trim_matches(|c: char| !c.is_alphanumeric()).eq_ignore_ascii_case(state.as_str())
 }
 
 /// Whether a plan counts as blocked (active with a `[!]` step).

@@ -209,6 +209,7 @@ pub fn life(plan: &Plan) -> Vec<LifeEvent> {
     let end = match plan.state() {
         StatusKind::Completed => Some(("completed", "Completed")),
         StatusKind::Abandoned => Some(("abandoned", "Abandoned")),
+        StatusKind::Superseded => Some(("superseded", "Superseded")),
         _ => None,
     };
     if let (Some((kind, label)), Some(d)) = (end, plan.completed.as_ref().and_then(|c| c.date)) {

@@ -1,15 +1,21 @@
 //! Rules 5, 7 and 8: what a completed plan owes (all steps done, a retrospective, a Completed
 //! date not before Created), status and folder agreeing, abandoned plans saying why.
+//!
+//! A superseded plan is finished by another plan taking over its work: its open steps moved there,
+//! so it owes neither `[x]` steps, a retrospective nor a Completed date; like an abandoned plan it
+//! owes a reason, which naming its successor (`Superseded by EP-012`) gives. A draft is not
+//! started: no rule here asks anything of it beyond agreeing with its folder.
 
 use super::plural;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{FolderState, Plan, StatusKind, StepMarker};
+use crate::model::{FolderState, Plan, Relation, StatusKind, StepMarker};
 
 pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     status_matches_folder(plan, out);
     match plan.state() {
         StatusKind::Completed => completed(plan, out),
         StatusKind::Abandoned => abandoned(plan, out),
+        StatusKind::Superseded => superseded(plan, out),
         // In `completed/` a plan owes finished steps whatever its Status line says.
         _ if plan.folder_state == FolderState::Completed => open_steps(plan, out),
         _ => {}
@@ -69,12 +75,15 @@ fn status_matches_folder(plan: &Plan, out: &mut Vec<Diagnostic>) {
             out.push(mismatch("set the status to `completed` or move the plan back to `active/`"));
         }
         (StatusKind::Completed, FolderState::Abandoned) => out.push(mismatch("move the file to `completed/`")),
-        (StatusKind::Abandoned, FolderState::Active) => out.push(
+        (StatusKind::Draft, FolderState::Completed | FolderState::Abandoned) => out.push(mismatch(
+            "a draft has not started: move it back to `active/` (or a drafts folder), or write the status it ended with",
+        )),
+        (StatusKind::Abandoned | StatusKind::Superseded, FolderState::Active) => out.push(
             Diagnostic::new(
                 Code::AbandonedInActive,
                 &plan.path,
                 at,
-                format!("abandoned plan is still in `{}`", folder_name(plan)),
+                format!("{} plan is still in `{}`", status.as_str(), folder_name(plan)),
             )
             .help("move it out of `active/` (to `completed/` or `abandoned/`) so the active list shows live work"),
         ),
@@ -161,13 +170,33 @@ const REASON_WORDS: &[&str] = &[
     "instead",
 ];
 
-fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
+/// Whether the retrospective or a decision says why the plan stopped.
+fn says_why(plan: &Plan) -> bool {
     let retro = plan.retrospective.as_ref().is_some_and(|r| r.is_filled());
     let decision = plan.decisions.iter().any(|d| {
         let t = format!("{} {}", d.text, d.detail.as_deref().unwrap_or("")).to_lowercase();
         REASON_WORDS.iter().any(|w| t.contains(w))
     });
-    if !retro && !decision {
+    retro || decision
+}
+
+fn superseded(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let names_successor = plan.refs.iter().any(|r| r.relation == Some(Relation::SupersededBy));
+    if !names_successor && !says_why(plan) {
+        out.push(
+            Diagnostic::new(
+                Code::AbandonedWithoutReason,
+                &plan.path,
+                plan.status.span.or(Some(plan.title_span)),
+                "superseded plan does not say what replaced it",
+            )
+            .help("name the plan that took over: `**Status**: superseded by EP-012`"),
+        );
+    }
+}
+
+fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    if !says_why(plan) {
         out.push(
             Diagnostic::new(
                 Code::AbandonedWithoutReason,

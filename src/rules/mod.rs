@@ -11,7 +11,7 @@ mod sections;
 mod steps;
 
 use crate::diag::Diagnostic;
-use crate::model::{FolderState, Harness, Plan};
+use crate::model::{FolderState, Harness, Plan, StatusKind};
 use rayon::prelude::*;
 
 /// Runs every rule on every plan.
@@ -34,9 +34,10 @@ pub fn check(harness: &Harness) -> Vec<Diagnostic> {
     out
 }
 
-/// Drafts (`active/drafts/`) are exploration: rules about completeness do not apply yet.
+/// Drafts (`active/drafts/`, or a `Draft` / `Proposed` status) are exploration: rules about
+/// completeness and work in progress do not apply yet.
 fn is_draft(plan: &Plan) -> bool {
-    plan.folder_state == FolderState::Draft
+    plan.folder_state == FolderState::Draft || plan.status.kind == StatusKind::Draft
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -192,3 +192,54 @@ fn a_finished_plan_left_in_active_is_a_warning() {
     let open = GOOD_ACTIVE.replace("# EP-001: Good", "# EP-001: Good (COMPLETED)");
     assert!(!codes("exec-plans/active/001-good.md", &open).contains(&Code::FinishedInActive), "steps still open");
 }
+
+#[test]
+fn superseded_plans_are_finished_and_name_what_replaced_them() {
+    // Open steps, no retrospective, no Completed date: none of it owed by a superseded plan.
+    let superseded = GOOD_ACTIVE.replace("**Status**: active", "**Status**: Superseded by EP-002");
+    let files =
+        [("exec-plans/completed/001-good.md", superseded.as_str()), ("exec-plans/completed/002-done.md", GOOD_DONE)];
+    assert_eq!(check_files(&files), []);
+    let bare = GOOD_ACTIVE.replace("**Status**: active", "**Status**: superseded");
+    assert_eq!(codes("exec-plans/completed/001-good.md", &bare), [Code::AbandonedWithoutReason]);
+    let explained = bare.replace("- 2026-01-07: continue", "- 2026-01-07: replaced by the v2 design");
+    assert_eq!(codes("exec-plans/completed/001-good.md", &explained), []);
+    assert_eq!(
+        check_files(&[
+            ("exec-plans/active/001-good.md", superseded.as_str()),
+            ("exec-plans/completed/002-done.md", GOOD_DONE)
+        ])
+        .into_iter()
+        .map(|(_, c, _)| c)
+        .collect::<Vec<_>>(),
+        [Code::AbandonedInActive]
+    );
+}
+
+#[test]
+fn draft_statuses_are_not_held_to_the_in_progress_rules() {
+    let draft = GOOD_ACTIVE.replace("**Status**: active", "**Status**: Proposed").replace("- [~]", "- [ ]");
+    assert_eq!(codes("exec-plans/active/001-good.md", &draft), [], "no W005");
+    let two = GOOD_ACTIVE.replace("**Status**: active", "**Status**: draft").replace("- [ ] Step 3", "- [~] Step 3");
+    assert_eq!(codes("exec-plans/active/001-good.md", &two), [], "no E004");
+    assert_eq!(
+        codes("exec-plans/active/001-good.md", "# EP-001: Idea\n\n**Status**: 草案\n\nMaybe.\n"),
+        [],
+        "no E001, W022"
+    );
+    let got = codes("exec-plans/completed/001-good.md", &draft);
+    assert_eq!(got, [Code::CompletedWithOpenSteps, Code::StatusFolderMismatch], "a draft in completed/");
+}
+
+#[test]
+fn checklists_outside_the_steps_keep_out_of_the_step_rules() {
+    // All steps done, an open validation checklist: still a clean completed plan, and an active
+    // plan whose only open items are criteria is not missing a `[~]` step.
+    let done = GOOD_DONE
+        .replace("## Decision Log", "## Validation\n- [ ] soak for a week\n- [~] watch dashboards\n## Decision Log");
+    assert_eq!(codes("exec-plans/completed/002-done.md", &done), []);
+    let active = GOOD_ACTIVE
+        .replace("- [~] Step 2: b\n- [ ] Step 3: c", "- [x] Step 2: b\n- [x] Step 3: c")
+        .replace("## Decision Log", "## Acceptance criteria\n- [~] a\n- [~] b\n- [ ] c\n## Decision Log");
+    assert_eq!(codes("exec-plans/active/001-good.md", &active), []);
+}

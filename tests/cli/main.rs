@@ -9,6 +9,7 @@ mod check;
 mod docs;
 mod forms_files;
 mod forms_refs;
+mod forms_status;
 mod golden;
 mod history;
 mod hostile;

@@ -416,3 +416,78 @@ fn fields_taken_into_the_plan_are_marked_placed() {
     );
     assert_eq!(p.author.as_deref(), Some("ana"));
 }
+
+#[test]
+fn completion_dates_written_inside_statuses() {
+    for (status, want) in [
+        ("Implemented (March 12, 2026).", "2026-03-12"),
+        ("Done 2026-03-12", "2026-03-12"),
+        ("Shipped on 12 March 2026", "2026-03-12"),
+        ("已完成（2026-03-12）", "2026-03-12"),
+    ] {
+        let p = plan("x/completed/001-a.md", &format!("# A\n\n**Status**: {status}\n"));
+        assert_eq!(p.status.kind, StatusKind::Completed, "{status}");
+        assert_eq!(p.completed.as_ref().and_then(|d| d.date), date(want), "{status}");
+    }
+    let p = plan("x/completed/001-a.md", "# A\n\n**Status**: Done 2026-03-12\n**Completed**: 2026-03-14\n");
+    assert_eq!(p.completed.as_ref().and_then(|d| d.date), date("2026-03-14"), "a Completed field wins");
+    let p = plan("x/completed/001-a.md", "# A\n\n**Status**: Abandoned 2026-03-12\n");
+    assert!(p.completed.is_none(), "only a completed plan gets a completion date");
+}
+
+#[test]
+fn superseded_plans_name_their_successor_as_a_relation() {
+    use crate::model::{RefTarget, Relation};
+    let successors = |p: &Plan| -> Vec<RefTarget> {
+        p.refs.iter().filter(|r| r.relation == Some(Relation::SupersededBy)).map(|r| r.target.clone()).collect()
+    };
+    let p = plan("x/completed/003-a.md", "# A\n\n**Status**: Superseded (by EP-012)\n\nSee EP-2.\n");
+    assert_eq!(p.status.kind, StatusKind::Superseded);
+    assert_eq!(successors(&p), [RefTarget::Plan(PlanNumber(12))]);
+    let p = plan("x/completed/003-a.md", "---\nstatus: superseded by EP-7 and EP-8\n---\n# A\n\nSee EP-2.\n");
+    assert_eq!(successors(&p), [RefTarget::Plan(PlanNumber(7)), RefTarget::Plan(PlanNumber(8))]);
+    let p = plan(
+        "docs/exec-plans/completed/2026-01-01-a.md",
+        "---\nstatus: superseded\n---\n# A\n\n## Status\n\nReplaced by these:\n\n- `docs/exec-plans/active/2026-02-01-b.md`\n\n## Goal\n\nSee `docs/exec-plans/active/2026-02-02-c.md`.\n",
+    );
+    assert_eq!(successors(&p), [RefTarget::Path("docs/exec-plans/active/2026-02-01-b.md".into())]);
+    let p = plan("x/active/003-a.md", "# A\n\n**Status**: active, see EP-12\n");
+    assert!(successors(&p).is_empty(), "only a superseded status names successors");
+}
+
+#[test]
+fn checklists_outside_the_steps_are_criteria_by_section() {
+    let p = plan(
+        "x/active/001-a.md",
+        "# A\n\n## Steps\n\n- [x] Step 1: build\n- [ ] Step 2: ship\n\n## Validation\n\nRun the suite:\n\n- [x] unit tests\n- [ ] load test\n\n## Rollout notes\n\n- [ ] tell support\n\n## Acceptance criteria\n\n- [ ] p99 under 50 ms\n",
+    );
+    assert_eq!(p.steps.len(), 2, "checklists outside Steps are not steps");
+    let got: Vec<_> = p.criteria.iter().map(|c| (p.sections[c.section].title.as_str(), c.marker)).collect();
+    assert_eq!(
+        got,
+        [
+            ("Validation", StepMarker::Done),
+            ("Validation", StepMarker::Todo),
+            ("Rollout notes", StepMarker::Todo),
+            ("Acceptance criteria", StepMarker::Todo),
+        ]
+    );
+    // Without a Steps section, checklists in unnamed sections are the steps (as before); named
+    // criteria sections still are not.
+    let p = plan("x/active/001-a.md", "# A\n\n## Phase 1\n\n- [ ] a\n- [ ] b\n\n## Verification\n\n- [ ] c\n");
+    assert_eq!((p.steps.len(), p.criteria.len()), (2, 1));
+    // A checklist section under the steps: criteria of the Steps section, shown as written.
+    let p = plan("x/active/001-a.md", "# A\n\n## Steps\n\n- [ ] a\n\n### Exit criteria\n\n- [ ] c\n");
+    assert_eq!((p.steps.len(), p.criteria.len(), p.criteria[0].section), (1, 1, 0));
+    assert!(p.sections[0].has_extra);
+}
+
+#[test]
+fn decision_point_sections_are_content_not_a_log() {
+    let p = plan(
+        "x/active/001-a.md",
+        "# A\n\n## Decision point: SQLite vs Postgres\n\n| | SQLite | Postgres |\n|--|--|--|\n| ops | none | some |\n\n- simpler\n- cheaper\n\n## 决策记录\n\n- 2026-03-01: 选择 SQLite\n",
+    );
+    assert_eq!(p.decisions.len(), 1, "{:?}", p.decisions);
+    assert_eq!(p.decisions[0].text, "选择 SQLite");
+}
