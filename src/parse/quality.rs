@@ -190,7 +190,7 @@ fn is_about_method(title: &str) -> bool {
 /// The name a summary row and a section are compared by: `Storage (backend)` restates `Storage`.
 fn restated_name(name: &str) -> String {
     let before_paren = name.split('(').next().unwrap_or(name);
-    normalize_title(before_paren)
+    markdown::collapse_whitespace(before_paren).to_lowercase()
 }
 
 /// Plain `Key: value` keys a score file uses besides the common ones (`Score`, `Grade`, `Overall`).
