@@ -48,10 +48,10 @@ pub(crate) fn header_scale(header: &str) -> Option<Range> {
     if h.contains('%') || h.contains("percent") {
         return header_range(0.0, 100.0);
     }
-    if let Some(rest) = h.split_once("out of").map(|(_, r)| r).or_else(|| h.split_once('/').map(|(_, r)| r)) {
-        if let Some((max, _)) = leading_number(rest.trim_start()) {
-            return header_range(0.0, max);
-        }
+    if let Some(rest) = h.split_once("out of").map(|(_, r)| r).or_else(|| h.split_once('/').map(|(_, r)| r))
+        && let Some((max, _)) = leading_number(rest.trim_start())
+    {
+        return header_range(0.0, max);
     }
     // `0-4`, `0–10`, `1 to 5`, `0..4`: the first number followed by a range separator and another.
     let start = h.find(|c: char| c.is_ascii_digit())?;
@@ -193,7 +193,7 @@ fn stars(t: &str) -> Option<Grade> {
     }
     let filled = run.chars().filter(|&c| c != '☆').count();
     let score = if run.contains('☆') { filled * 100 / total } else { filled * 100 / 5 };
-    (score <= 100).then(|| Grade { raw: run, letter: None, score: score as u8, scale: Scale::Stars })
+    (score <= 100).then_some(Grade { raw: run, letter: None, score: score as u8, scale: Scale::Stars })
 }
 
 /// Words, scored like the letter grades they stand for (A 95, B 85, C 75, D 65, F 40).
