@@ -7,6 +7,7 @@ mod support;
 mod build;
 mod check;
 mod docs;
+mod forms_tables;
 mod golden;
 mod history;
 mod hostile;
