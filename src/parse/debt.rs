@@ -155,6 +155,56 @@ fn names_resolved(title: &str) -> bool {
     })
 }
 
+/// Headings about the tracker itself, not debt: never items, and their ID-less tables (a log of
+/// reviews, a legend) are not read for items.
+fn about_tracker(title: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "overview",
+        "introduction",
+        "about",
+        "legend",
+        "key",
+        "process",
+        "template",
+        "templates",
+        "format",
+        "fields",
+        "columns",
+        "schema",
+        "conventions",
+        "guidelines",
+        "notes",
+        "contributing",
+        "priority levels",
+        "priorities",
+        "status values",
+        "statuses",
+        "status legend",
+        "principles",
+        "review cadence",
+        "cadence",
+        "scope",
+        "goal",
+        "goals",
+        "summary",
+        "definitions",
+        "glossary",
+        "background",
+        "context",
+        "risks",
+        "exit criteria",
+        "references",
+        "categories",
+        "changelog",
+        "history",
+    ];
+    let t = crate::parse::markdown::normalize_title(title);
+    NAMES.contains(&t.as_str())
+        || t.starts_with("how ")
+        || t.starts_with("when ")
+        || t.split(' ').any(|w| matches!(w, "log" | "changelog" | "reviews"))
+}
+
 /// How a table holds debt items: its ID column, if any, and its title column.
 struct Shape {
     id_col: Option<usize>,
@@ -184,6 +234,22 @@ fn shape(t: &Table<'_>) -> Option<Shape> {
         .find(|&i| Some(i) != id_col && header_in(i, TITLE_KEYS))
         .or_else(|| (0..n).find(|&i| Some(i) != id_col && !header_in(i, META_KEYS) && texty(i)));
     Some(Shape { id_col, title_col })
+}
+
+/// The rows of a two-column table of an item's fields (`| Status | open |`), when one of its
+/// keys marks an item.
+fn key_value_rows<'a>(t: &Table<'a>) -> Option<Vec<(Node<'a>, Node<'a>)>> {
+    if t.header.len() != 2 {
+        return None;
+    }
+    let rows: Vec<(Node<'a>, Node<'a>)> =
+        t.rows.iter().filter_map(|(_, cells)| Some((*cells.first()?, *cells.get(1)?))).collect();
+    let key_of = |n: Node<'_>| normalize_key(plain_text(n).trim_end_matches(':'));
+    // The header row may itself be a field (`| Status | open |` written as the first row).
+    let marked =
+        t.header.first().is_some_and(|h| ITEM_MARKERS.contains(&normalize_key(h.trim_end_matches(':')).as_str()))
+            || rows.iter().any(|&(k, _)| ITEM_MARKERS.contains(&key_of(k).as_str()));
+    marked.then_some(rows)
 }
 
 /// Whether a list holds debt items: checkboxes, or items starting with an ID.
@@ -244,6 +310,9 @@ impl Builder<'_> {
     fn table(&mut self, group: Option<&str>, resolved_group: bool, node: Node<'_>) {
         let Some(t) = table(node) else { return };
         let Some(shape) = shape(&t) else { return };
+        if shape.id_col.is_none() && group.is_some_and(about_tracker) {
+            return;
+        }
         let mut seen_here = HashSet::new();
         for (row, cells) in &t.rows {
             let id_cell = shape.id_col.and_then(|c| cells.get(c));
@@ -377,7 +446,21 @@ impl Builder<'_> {
             let may_hold_fields =
                 matches!(block.data.borrow().value, NodeValue::Paragraph | NodeValue::List(_) | NodeValue::BlockQuote);
             let mut any_field = false;
-            if may_hold_fields {
+            let t = table(block);
+            if let Some(rows) = t.as_ref().and_then(key_value_rows) {
+                // A header that is itself a field (`| Status | open |` on the first line).
+                if let Some([key, value]) = t.as_ref().and_then(|t| <[String; 2]>::try_from(t.header.clone()).ok())
+                    && ITEM_MARKERS.contains(&normalize_key(key.trim_end_matches(':')).as_str())
+                {
+                    let html = self.html.markdown_inline(&value);
+                    fields.push(NamedValue { name: key.trim_end_matches(':').to_string(), text: value, html });
+                }
+                for (key, value) in rows {
+                    let name = plain_text(key).trim_end_matches(':').to_string();
+                    fields.push(NamedValue { name, text: plain_text(value), html: self.html.inlines(value) });
+                }
+                any_field = true;
+            } else if may_hold_fields {
                 let (a, b) = lines_of(block);
                 for n in a..=b {
                     let line = n.checked_sub(1).and_then(|n| self.lines.get(n as usize));

@@ -9,9 +9,9 @@
 //! Headings about the tracker itself (`How to add an item`, `Priority levels`, `Legend`) are
 //! never items. One pass over the parts, each looking only at its ancestors (at most six).
 
-use super::{ITEM_MARKERS, item_field, list_has_items, names_resolved, shape};
+use super::{ITEM_MARKERS, about_tracker, item_field, key_value_rows, list_has_items, names_resolved, shape};
 use crate::parse::fields::normalize_key;
-use crate::parse::markdown::{Node, Part, lines_of, normalize_title, table};
+use crate::parse::markdown::{Node, Part, lines_of, table};
 use comrak::nodes::NodeValue;
 
 /// What a heading is to the tracker.
@@ -100,7 +100,9 @@ impl Marks {
                 )
             };
             if is_table {
-                m.holds_table |= table(b).is_some_and(|t| shape(&t).is_some());
+                let t = table(b);
+                m.fields |= t.as_ref().and_then(key_value_rows).is_some();
+                m.holds_table |= t.as_ref().is_some_and(|t| shape(t).is_some() && key_value_rows(t).is_none());
             } else if is_list || is_text {
                 m.holds_list |= is_list && list_has_items(b);
                 m.fields |= has_marker(b, lines);
@@ -119,52 +121,6 @@ fn has_marker(block: Node<'_>, lines: &[&str]) -> bool {
             .and_then(|l| item_field(l))
             .is_some_and(|f| ITEM_MARKERS.contains(&normalize_key(&f.key).as_str()))
     })
-}
-
-/// Headings about the tracker itself.
-fn about_tracker(title: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "overview",
-        "introduction",
-        "about",
-        "legend",
-        "key",
-        "process",
-        "template",
-        "templates",
-        "format",
-        "fields",
-        "columns",
-        "schema",
-        "conventions",
-        "guidelines",
-        "notes",
-        "contributing",
-        "priority levels",
-        "priorities",
-        "status values",
-        "statuses",
-        "status legend",
-        "principles",
-        "review cadence",
-        "cadence",
-        "scope",
-        "goal",
-        "goals",
-        "summary",
-        "definitions",
-        "glossary",
-        "background",
-        "context",
-        "risks",
-        "exit criteria",
-        "references",
-        "categories",
-        "changelog",
-        "history",
-    ];
-    let t = normalize_title(title);
-    NAMES.contains(&t.as_str()) || t.starts_with("how ") || t.starts_with("when ")
 }
 
 /// The role of each part (`parts` in document order, as `Outline` gives them).

@@ -138,6 +138,8 @@ fn tables_without_an_id_column() {
         ]
     );
     assert_eq!(t.items[0].field("Owner"), Some("ana"));
+    let log = parse("## Review log\n\n| Date | Reviewer | Status |\n|---|---|---|\n| 2026-01-02 | ana | done |\n");
+    assert!(log.items.is_empty(), "a log is no tracker table");
     assert_eq!(t.items[3].field("#"), Some("1"));
 }
 
@@ -160,4 +162,22 @@ fn capped_cuts_at_characters() {
     assert_eq!(capped("ab".into(), 4), "ab");
     assert_eq!(capped("éééé-ééé".into(), 6), "éééé");
     assert_eq!(capped("éééééééé".into(), 3), "ééé");
+}
+
+#[test]
+fn fields_in_a_two_column_table_under_the_heading() {
+    let t = parse(
+        "# Debt\n\n## Token cache never expires\n\n| Field | Value |\n|---|---|\n| Status | resolved |\n| Resolved | 2026-04-02 |\n| Priority | P2 |\n\nFixed by EP-007.\n",
+    );
+    assert_eq!(items(&t), [("token-cache-never-expires", "Token cache never expires", Resolved)]);
+    let i = &t.items[0];
+    assert_eq!((i.priority.as_deref(), i.resolved_on.map(|d| d.to_string())), (Some("P2"), Some("2026-04-02".into())));
+    assert_eq!(i.field("Description"), Some("Fixed by EP-007."));
+}
+
+#[test]
+fn a_field_table_without_a_header_row() {
+    let t = parse("# Debt\n\n### Cold start\n\n| Status: | open |\n|---|---|\n| Priority: | P3 |\n");
+    assert_eq!(items(&t), [("cold-start", "Cold start", Open)]);
+    assert_eq!(t.items[0].priority.as_deref(), Some("P3"));
 }
