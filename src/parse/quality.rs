@@ -182,9 +182,7 @@ fn is_summary(title: &str) -> bool {
 
 /// Sections about how grades are given, not about a domain.
 fn is_about_method(title: &str) -> bool {
-    title.split(' ').any(|w| {
-        matches!(w, "rubric" | "method" | "methodology" | "legend" | "criteria" | "definitions" | "targets" | "target")
-    })
+    title.split(' ').any(|w| matches!(w, "rubric" | "method" | "methodology" | "legend" | "criteria" | "definitions"))
 }
 
 /// The name a summary row and a section are compared by: `Storage (backend)` restates `Storage`.
