@@ -22,9 +22,11 @@ pub struct DebtTracker {
 pub struct DebtItem {
     /// `TD-NNN`, when the item has one (checkbox trackers often do not).
     pub id: Option<DebtId>,
-    /// The anchor on the debt page: `td-004`, or `item-3` for items without an ID.
+    /// The anchor on the debt page: `td-004`; for an item without an ID the slug of its title
+    /// (its heading's GitHub anchor), made unique with `-2`, `-3`...
     pub anchor: String,
-    /// A one-line summary: the Description / Title column, heading or checkbox text.
+    /// A one-line summary: the Description / Title column (else the first text column), heading
+    /// or checkbox text.
     pub title: String,
     /// The summary, rendered inline.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -33,9 +35,14 @@ pub struct DebtItem {
     pub status: DebtStatus,
     /// Priority as written (`P1`, `High`), when there is one.
     pub priority: Option<String>,
+    /// When it was resolved: the date of a `Resolved` field or column, or in its status
+    /// (`resolved (2026-03-02)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_on: Option<jiff::civil::Date>,
     /// Every field by column or key name, as written (struck-through text unwrapped).
     pub fields: Vec<super::NamedValue>,
-    /// The heading the item sits under (`Active Debt`, `Resolved`...).
+    /// The heading the item sits under (`Active Debt`, `Resolved`...); for an item written as a
+    /// heading, the nearest heading above it.
     pub group: Option<String>,
     /// References written in the item (its row, heading section or checkbox).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -17,7 +17,7 @@ pub use plan::{
     Criterion, DateField, Decision, DecisionForm, Field, FolderState, Plan, RetroEntry, RetroPart, Retrospective,
     Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
 };
-pub use quality::{Grade, GradeRow, QualityDomain, QualityScore};
+pub use quality::{Grade, GradeRow, QualityDomain, QualityScore, Scale, ScaleSource};
 pub use refs::{FileMentions, RefTarget, Reference, Relation};
 
 /// A named value as written (a table cell under its header, a `**Key**: value` field), with its

@@ -1,4 +1,4 @@
-//! QUALITY_SCORE.md: quality domains with their grades and the debt they name.
+//! QUALITY_SCORE.md: quality domains with their grades (in any scale) and the debt they name.
 
 use super::{DebtId, Span};
 use serde::{Deserialize, Serialize};
@@ -19,15 +19,19 @@ pub struct QualityScore {
     pub html: String,
 }
 
-/// A section of QUALITY_SCORE.md that carries a grade or a table of grades.
+/// A quality domain: a section of QUALITY_SCORE.md that carries a grade or a table of grades, or
+/// a row of a table that grades the domains themselves (`| Area | Score | Notes |`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct QualityDomain {
-    /// The heading text.
+    /// The heading text, or the row's first column.
     pub name: String,
     /// Anchor on the quality page (slug of the name).
     pub anchor: String,
-    /// The overall grade (`**Overall: B**`), when written.
+    /// The overall grade (`**Overall: B**`, the row's grade), when it reads as one.
     pub grade: Option<Grade>,
+    /// The grade as written, also when it does not read as one (`n/a`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
     /// Graded rows of the section's tables (dimensions, modules).
     pub rows: Vec<GradeRow>,
     /// Debt items the section names.
@@ -35,9 +39,9 @@ pub struct QualityDomain {
     /// References written in the section.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<super::Reference>,
-    /// Other `**Key**: value` fields (Scope, Priority action, Verify).
+    /// Other `**Key**: value` fields (Scope, Priority action, Verify), or the row's other columns.
     pub fields: Vec<super::NamedValue>,
-    /// The heading's position.
+    /// The heading's (or the row's) position.
     pub span: Span,
 }
 
@@ -48,6 +52,9 @@ pub struct GradeRow {
     pub name: String,
     /// Its grade, when it reads as one.
     pub grade: Option<Grade>,
+    /// The grade cell as written (shown as it is when it does not read as a grade: `n/a`, `TBD`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub value: String,
     /// The rest of the row, joined.
     pub notes: String,
     /// The rest of the row, rendered inline and joined.
@@ -56,79 +63,77 @@ pub struct GradeRow {
 }
 
 /// A grade as written, with a 0–100 score so grades of different scales can be coloured alike.
+/// `parse::grade` reads them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Grade {
-    /// As written (`B+`, `7/10`, `85%`).
+    /// As written (`B+`, `7/10`, `85%`, `3`, `Good`).
     pub raw: String,
     /// A letter grade's letter, upper case.
     pub letter: Option<char>,
     /// 0 (worst) to 100 (best).
     pub score: u8,
+    /// What the score was read against.
+    pub scale: Scale,
+}
+
+/// The scale a grade was read on.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum Scale {
+    /// A to F, with `+` / `-`.
+    Letter,
+    /// Words: `excellent`, `good`, `fair`, `needs work`, `poor`...
+    Word,
+    /// A percentage.
+    Percent,
+    /// Stars (`★★★☆☆`): filled of all.
+    Stars,
+    /// A number from `min` (worst) to `max` (best).
+    Range {
+        /// The worst value.
+        min: f64,
+        /// The best value.
+        max: f64,
+        /// Where the range comes from.
+        from: ScaleSource,
+    },
+}
+
+/// Where a numeric grade's range comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ScaleSource {
+    /// The value itself (`3/5`).
+    Value,
+    /// The column header or field key (`Score (0–4)`, `Rating /10`).
+    Header,
+    /// The largest number of the same table (or of the document's overall grades).
+    Inferred,
 }
 
 impl Grade {
-    /// Reads `A`, `B+`, `**A-**`, `C (needs work)`, `7/10`, `3.5/5`, `85%`, `85/100`.
-    pub fn parse(text: &str) -> Option<Grade> {
-        let t = text.trim().trim_matches('*').trim();
-        let first = t.split(|c: char| c.is_whitespace() || c == '(' || c == ',').next()?;
-        let first = first.trim_matches('*');
-        if first.is_empty() {
-            return None;
-        }
-        let mut chars = first.chars();
-        let c = chars.next()?.to_ascii_uppercase();
-        let rest = chars.as_str();
-        if ('A'..='F').contains(&c) && matches!(rest, "" | "+" | "-" | "−") {
-            let base: i32 = match c {
-                'A' => 95,
-                'B' => 85,
-                'C' => 75,
-                'D' => 65,
-                'E' => 55,
-                _ => 40,
-            };
-            let adj = match rest {
-                "+" => 3,
-                "" => 0,
-                _ => -3,
-            };
-            return Some(Grade { raw: first.to_string(), letter: Some(c), score: (base + adj) as u8 });
-        }
-        let number = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0);
-        let score = if let Some(p) = first.strip_suffix('%') {
-            number(p)?
-        } else if let Some((a, b)) = first.split_once('/') {
-            let (a, b) = (number(a)?, number(b)?);
-            if b <= 0.0 {
-                return None;
+    /// A sentence saying how the grade was read, for a tooltip: `3 on a 0–4 scale (inferred): 75/100`.
+    pub fn explain(&self) -> String {
+        let range = |min: f64, max: f64| format!("{}–{}", number(min), number(max));
+        match self.scale {
+            Scale::Letter | Scale::Percent => format!("score {}/100", self.score),
+            Scale::Range { from: ScaleSource::Value, .. } => format!("score {}/100", self.score),
+            Scale::Word => format!("{}, read as {}/100", self.raw, self.score),
+            Scale::Stars => format!("{} stars, read as {}/100", self.raw, self.score),
+            Scale::Range { min, max, from: ScaleSource::Header } => {
+                format!("{} on a {} scale (from the header): {}/100", self.raw, range(min, max), self.score)
             }
-            a / b * 100.0
-        } else {
-            return None;
-        };
-        if score > 100.0 {
-            return None;
+            Scale::Range { min, max, from: ScaleSource::Inferred } => format!(
+                "{} on a {} scale (inferred from the largest value): {}/100",
+                self.raw,
+                range(min, max),
+                self.score
+            ),
         }
-        Some(Grade { raw: first.to_string(), letter: None, score: score.round() as u8 })
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Grade;
-
-    #[test]
-    fn reads_letter_and_numeric_grades() {
-        let g = |s| Grade::parse(s).map(|g| (g.raw, g.letter, g.score));
-        assert_eq!(g("**A**"), Some(("A".into(), Some('A'), 95)));
-        assert_eq!(g("B+"), Some(("B+".into(), Some('B'), 88)));
-        assert_eq!(g("A- (close)"), Some(("A-".into(), Some('A'), 92)));
-        assert_eq!(g("7/10"), Some(("7/10".into(), None, 70)));
-        assert_eq!(g("3.5/5"), Some(("3.5/5".into(), None, 70)));
-        assert_eq!(g("85%"), Some(("85%".into(), None, 85)));
-        assert_eq!(g("—"), None);
-        assert_eq!(g("Grade"), None);
-        assert_eq!(g("Excellent"), None);
-        assert_eq!(g("12/0"), None);
-    }
+/// `4`, `0.5`: a number without a trailing `.0`.
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v}") }
 }

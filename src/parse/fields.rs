@@ -55,6 +55,12 @@ pub(crate) fn normalize_key(key: &str) -> String {
 
 /// Reads `line` as a field, if it is one.
 pub(crate) fn parse_line(line: &str) -> Option<FieldLine> {
+    parse_line_with(line, &[])
+}
+
+/// Like `parse_line`, also taking plain `Key: value` lines for the `extra` keys (normalised, as
+/// `normalize_key` writes them) a document kind uses (a debt item's `Resolved:`, `Plan:`).
+pub(crate) fn parse_line_with(line: &str, extra: &[&str]) -> Option<FieldLine> {
     let mut rest = line;
     // Container markers: quotes, bullets, ordered-list numbers.
     loop {
@@ -74,7 +80,7 @@ pub(crate) fn parse_line(line: &str) -> Option<FieldLine> {
             }
         }
     }
-    let (key, value) = bold_field(rest).or_else(|| plain_field(rest))?;
+    let (key, value) = bold_field(rest).or_else(|| plain_field(rest, extra))?;
     let value = value.trim_start();
     // `value` is a slice of `line`, so its offset is its column.
     let value_start = value.as_ptr() as usize - line.as_ptr() as usize;
@@ -111,9 +117,10 @@ fn bold_field(s: &str) -> Option<(&str, &str)> {
 }
 
 /// `Key: value` for known keys only.
-fn plain_field(s: &str) -> Option<(&str, &str)> {
+fn plain_field<'s>(s: &'s str, extra: &[&str]) -> Option<(&'s str, &'s str)> {
     let (key, value) = s.split_once(':')?;
-    let known = PLAIN_KEYS.contains(&normalize_key(key).as_str());
+    let key_n = normalize_key(key);
+    let known = PLAIN_KEYS.contains(&key_n.as_str()) || extra.contains(&key_n.as_str());
     (known && !key.starts_with(' ')).then_some((key, value.trim_start()))
 }
 

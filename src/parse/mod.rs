@@ -10,6 +10,7 @@ mod debt;
 mod decisions;
 pub(crate) mod doc;
 mod fields;
+mod grade;
 mod html;
 pub(crate) mod markdown;
 mod nesting;

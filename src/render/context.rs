@@ -236,6 +236,8 @@ pub struct DebtView {
     pub fields: Vec<NamedValue>,
     /// The heading it sits under.
     pub group: Option<String>,
+    /// When it was resolved (`2026-03-02`).
+    pub resolved_on: Option<String>,
 }
 
 /// A grade badge.
@@ -243,10 +245,14 @@ pub struct DebtView {
 pub struct GradeView {
     /// As written.
     pub raw: String,
-    /// `a`..`f`: a CSS class from the score.
+    /// `a`..`f`: a CSS class from the score (90+, 80+, 70+, 60+, below), whatever the scale;
+    /// empty for a value that does not read as a grade (`n/a`), shown as written without a badge.
     pub class: &'static str,
     /// 0–100.
     pub score: u8,
+    /// How it was read (`3 on a 0–4 scale (inferred from the largest value): 75/100`), for a
+    /// tooltip.
+    pub title: String,
 }
 
 /// A graded table row.
@@ -489,6 +495,7 @@ pub fn debt_view(i: usize, harness: &Harness, index: &SiteIndex, graph: &Graph, 
         referenced_by,
         fields: item.fields.iter().filter(|f| shown(&f.name) && !f.text.is_empty()).cloned().collect(),
         group: item.group.clone(),
+        resolved_on: item.resolved_on.map(|d| d.to_string()),
     }
 }
 
@@ -501,7 +508,21 @@ pub fn grade_view(g: &Grade) -> GradeView {
         60..=69 => "d",
         _ => "f",
     };
-    GradeView { raw: g.raw.clone(), class, score: g.score }
+    GradeView { raw: g.raw.clone(), class, score: g.score, title: g.explain() }
+}
+
+/// A grade's view, or the value as written when it reads as no grade (`n/a`): no badge class.
+fn grade_or_value(grade: Option<&Grade>, value: &str) -> Option<GradeView> {
+    match grade {
+        Some(g) => Some(grade_view(g)),
+        None if !value.trim().is_empty() => Some(GradeView {
+            raw: value.trim().to_string(),
+            class: "",
+            score: 0,
+            title: "not read as a grade".to_string(),
+        }),
+        None => None,
+    }
 }
 
 /// A quality domain's view.
@@ -509,13 +530,13 @@ pub fn domain_view(d: &QualityDomain, index: &SiteIndex) -> DomainView {
     DomainView {
         name: d.name.clone(),
         anchor: d.anchor.clone(),
-        grade: d.grade.as_ref().map(grade_view),
+        grade: grade_or_value(d.grade.as_ref(), &d.value),
         rows: d
             .rows
             .iter()
             .map(|r| GradeRowView {
                 name: r.name.clone(),
-                grade: r.grade.as_ref().map(grade_view),
+                grade: grade_or_value(r.grade.as_ref(), &r.value),
                 notes_html: r.notes_html.clone(),
             })
             .collect(),

@@ -445,6 +445,8 @@ impl Renderer<'_> {
             title: String,
             open: Vec<context::DebtView>,
             closed: Vec<context::DebtView>,
+            /// Whether any item has an ID (else the tables have no ID column).
+            with_ids: bool,
             html: String,
         }
         let h = self.input.harness;
@@ -464,6 +466,7 @@ impl Renderer<'_> {
             title: h.debt.as_ref().map_or_else(|| "Tech Debt".to_string(), |d| d.title.clone()),
             open: open.into_iter().map(|(_, v)| v).collect(),
             closed: closed.into_iter().map(|(_, v)| v).collect(),
+            with_ids: h.debt.iter().flat_map(|d| &d.items).any(|i| i.id.is_some()),
             html: h.debt.as_ref().map(|d| d.html.clone()).unwrap_or_default(),
         };
         let title = data.title.clone();

@@ -76,6 +76,7 @@ pub fn records(h: &Harness, idx: &SiteIndex) -> Vec<Record> {
                 .filter(|f| f.name.to_ascii_lowercase().contains("review") || f.name.eq_ignore_ascii_case("resolved"))
                 .filter_map(|f| f.text.get(..4).filter(|y| y.bytes().all(|b| b.is_ascii_digit())).map(str::to_string))
                 .next()
+                .or_else(|| item.resolved_on.map(|d| d.year().to_string()))
                 .unwrap_or_default();
             out.push(Record {
                 kind: Kind::Debt,

@@ -10,6 +10,7 @@ mod docs;
 mod forms_files;
 mod forms_refs;
 mod forms_status;
+mod forms_tables;
 mod golden;
 mod history;
 mod hostile;
