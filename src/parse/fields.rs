@@ -53,7 +53,36 @@ pub(crate) fn normalize_key(key: &str) -> String {
     crate::parse::markdown::collapse_whitespace(&k)
 }
 
+/// Reads the lines of one block (a paragraph, a list item) as fields, with their line numbers:
+/// a line that is no field and not the start of a list item or quote continues the field before
+/// it (a value wrapped over two lines), joined with a space.
+pub(crate) fn parse_block<'l>(
+    lines: impl IntoIterator<Item = (u32, &'l str)>,
+    extra: &[&str],
+) -> Vec<(u32, FieldLine)> {
+    let mut out: Vec<(u32, FieldLine)> = Vec::new();
+    let mut continues = false;
+    for (line_no, line) in lines {
+        if let Some(f) = parse_line_with(line, extra) {
+            out.push((line_no, f));
+            continues = true;
+            continue;
+        }
+        let t = line.trim();
+        let starts_block = t.is_empty() || t.starts_with(['-', '*', '+', '>', '#', '|']) || t.starts_with(char::is_numeric);
+        match out.last_mut() {
+            Some((_, last)) if continues && !starts_block => {
+                last.value.push(' ');
+                last.value.push_str(&clean_value(t));
+            }
+            _ => continues = false,
+        }
+    }
+    out
+}
+
 /// Reads `line` as a field, if it is one.
+#[cfg(test)]
 pub(crate) fn parse_line(line: &str) -> Option<FieldLine> {
     parse_line_with(line, &[])
 }
@@ -157,6 +186,17 @@ mod tests {
         assert_eq!(kv("Status: active"), want("active", 9));
         assert_eq!(kv("**Status**: **Active**"), want("Active", 13));
         assert_eq!(kv("1. **Status:** active"), want("active", 16));
+    }
+
+    #[test]
+    fn a_wrapped_value_continues_on_the_next_line() {
+        let lines = ["**Scope**: the workflows, the Dockerfile and", "the release checklist.", "**Owner**: ops", "- a list"];
+        let got = parse_block(lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l)), &[]);
+        let got: Vec<(u32, &str, &str)> = got.iter().map(|(n, f)| (*n, f.key.as_str(), f.value.as_str())).collect();
+        assert_eq!(
+            got,
+            [(1, "Scope", "the workflows, the Dockerfile and the release checklist."), (3, "Owner", "ops")]
+        );
     }
 
     #[test]

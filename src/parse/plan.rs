@@ -262,12 +262,15 @@ fn read_fields<'a>(
     let mut intro = Vec::new();
     for (i, block) in header_blocks.enumerate() {
         let before = fields.len();
-        for line_no in header_lines(block) {
-            let Some(line) = line_no.checked_sub(1).and_then(|n| lines.get(n as usize)) else { continue };
-            if let Some(f) = fields::parse_line(line) {
-                let span = Span { line: line_no, col: f.value_col, len: u32::try_from(f.value.len()).unwrap_or(0) };
-                fields.push(Field { key: f.key, value: f.value, span, placed: false });
-            }
+        let block_lines = header_lines(block)
+            .into_iter()
+            .filter_map(|line_no| line_no.checked_sub(1).and_then(|n| lines.get(n as usize)).map(|l| (line_no, *l)));
+        for (line_no, f) in fields::parse_block(block_lines, &[]) {
+            // The span covers the value on its first line (a wrapped value goes on).
+            let first_line = lines.get(line_no as usize - 1).map_or(0, |l| l.len());
+            let len = first_line.saturating_sub(f.value_col as usize - 1).min(f.value.len());
+            let span = Span { line: line_no, col: f.value_col, len: u32::try_from(len).unwrap_or(0) };
+            fields.push(Field { key: f.key, value: f.value, span, placed: false });
         }
         // The preamble's blocks come first in `header_blocks`.
         let in_preamble = i < outline.preamble.len();

@@ -290,11 +290,8 @@ impl Reader<'_> {
 
     fn block_fields(&self, block: Node<'_>) -> Vec<(String, String)> {
         let (a, b) = lines_of(block);
-        (a..=b)
-            .filter_map(|n| n.checked_sub(1).and_then(|n| self.lines.get(n as usize)))
-            .filter_map(|l| fields::parse_line_with(l, QUALITY_KEYS))
-            .map(|f| (f.key, f.value))
-            .collect()
+        let lines = (a..=b).filter_map(|n| n.checked_sub(1).and_then(|i| self.lines.get(i as usize)).map(|l| (n, *l)));
+        fields::parse_block(lines, QUALITY_KEYS).into_iter().map(|(_, f)| (f.key, f.value)).collect()
     }
 
     /// Rows of a table with a grade column, unless the grade is the first column (a rubric).
