@@ -27,7 +27,8 @@ pub struct Summary {
     /// Debt items by status; absent when there is no tracker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub debt: Option<Tally>,
-    /// Quality domains: `graded`, `ungraded`; absent when there is no quality score.
+    /// Quality domains: `graded` (an overall grade), `by-row` (grades per row only), `ungraded`;
+    /// absent when there is no quality score.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality: Option<Tally>,
     /// Other harness documents (`harness`, `root`).
@@ -88,7 +89,12 @@ pub fn summarise(harness: &Harness, graph: &Graph, report: &Report) -> Summary {
     if let Some(q) = &harness.quality {
         let mut t = Tally::default();
         for d in &q.domains {
-            t.add(if d.grade.is_some() { "graded" } else { "ungraded" }, 1);
+            let part = match (&d.grade, d.rows.iter().any(|r| r.grade.is_some())) {
+                (Some(_), _) => "graded",
+                (None, true) => "by-row",
+                (None, false) => "ungraded",
+            };
+            t.add(part, 1);
         }
         s.quality = Some(t);
     }
@@ -140,7 +146,14 @@ impl Summary {
         line(
             "plans",
             Some(&self.plans),
-            &[("active", "active"), ("completed", "completed"), ("abandoned", "abandoned"), ("other", "other")],
+            &[
+                ("active", "active"),
+                ("draft", "draft"),
+                ("completed", "completed"),
+                ("superseded", "superseded"),
+                ("abandoned", "abandoned"),
+                ("other", "other"),
+            ],
             "",
         );
         let markers = [
@@ -171,7 +184,7 @@ impl Summary {
             ],
             "no tracker",
         );
-        line("quality", self.quality.as_ref(), &[("graded", "graded"), ("ungraded", "ungraded")], "no quality score");
+        line("quality", self.quality.as_ref(), &[("graded", "graded"), ("by-row", "graded by row"), ("ungraded", "ungraded")], "no quality score");
         line("docs", Some(&self.docs), &[("harness", "in the harness"), ("root", "at the root")], "");
         line("companions", Some(&self.companions), &[], "");
         line("drafts", Some(&self.drafts), &[], "");
