@@ -255,8 +255,8 @@ fn settle_companions(
             None => (String::new(), path.to_string()),
         }
     };
-    // Plans by folder: (stem, path), longest stem first so `012-x.v2` wins over `012-x`.
-    let mut by_dir: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    // Plans by folder and stem, and by number.
+    let mut by_dir: HashMap<String, HashMap<String, String>> = HashMap::new();
     let mut by_number: HashMap<u32, String> = HashMap::new();
     for (path, kind) in found.iter() {
         if let SourceKind::Plan { .. } = kind {
@@ -265,37 +265,38 @@ fn settle_companions(
             if let Some(n) = leading_number(&stem) {
                 by_number.entry(n).or_insert_with(|| path.clone());
             }
-            by_dir.entry(dir).or_default().push((stem, path.clone()));
+            by_dir.entry(dir).or_default().insert(stem, path.clone());
         }
     }
-    for plans in by_dir.values_mut() {
-        plans.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.0.cmp(&b.0)));
-    }
-    let shares_stem = |name: &str, stem: &str| {
-        name.len() > stem.len() + 1
-            && name.starts_with(stem)
-            && name.get(stem.len()..).is_some_and(|rest| rest.starts_with('.') && !rest.eq_ignore_ascii_case(".md"))
-    };
-    // The plan in the same folder whose stem the name extends.
+    // The plan in the same folder whose stem the name extends by a dot and more (the longest
+    // such stem: `012-x.v2.notes.md` belongs to `012-x.v2` when both exist). Looked up at each
+    // dot of the name: linear in it, whatever the number of plans.
     let beside = |path: &str| -> Option<String> {
         let (dir, name) = split(path);
-        by_dir.get(&dir)?.iter().find(|(stem, p)| p != path && shares_stem(&name, stem)).map(|(_, p)| p.clone())
+        let stems = by_dir.get(&dir)?;
+        name.char_indices()
+            .rev()
+            .filter(|(_, c)| *c == '.')
+            // `i` is the index of `.` in `name`: a boundary.
+            .filter(|(i, _)| !name.get(*i..).unwrap_or_default().eq_ignore_ascii_case(".md"))
+            .find_map(|(i, _)| stems.get(name.get(..i)?).filter(|p| p.as_str() != path))
+            .cloned()
     };
-    // For a glob's match anywhere: a plan whose stem starts the name, else its number.
+    // For a glob's match anywhere: a plan whose stem starts the name (the longest such stem),
+    // else its number. Stems are looked up at each `.`, `-` or `_` of the name: linear in it.
+    let mut by_stem: HashMap<&str, &str> = HashMap::new();
+    for (stem, path) in by_dir.values().flat_map(|m| m.iter()) {
+        by_stem.entry(stem.as_str()).and_modify(|p| *p = (*p).min(path.as_str())).or_insert(path.as_str());
+    }
     let named = |path: &str| -> Option<String> {
         beside(path).or_else(|| {
             let (_, name) = split(path);
-            let stem_of = |p: &(String, String)| p.0.clone();
-            let mut all: Vec<(String, String)> = by_dir.values().flatten().cloned().collect();
-            all.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.1.cmp(&b.1)));
-            all.iter()
-                .find(|p| {
-                    let stem = stem_of(p);
-                    name.starts_with(&stem)
-                        && name.get(stem.len()..).is_some_and(|r| r.starts_with(['.', '-', '_']))
-                        && p.1 != path
-                })
-                .map(|p| p.1.clone())
+            name.char_indices()
+                .rev()
+                .filter(|(_, c)| matches!(c, '.' | '-' | '_'))
+                // `i` is the index of an ASCII character of `name`: a boundary.
+                .find_map(|(i, _)| by_stem.get(name.get(..i)?).filter(|p| **p != path))
+                .map(|p| p.to_string())
                 .or_else(|| leading_number(&name).and_then(|n| by_number.get(&n).cloned()))
         })
     };

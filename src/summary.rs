@@ -184,7 +184,12 @@ impl Summary {
             ],
             "no tracker",
         );
-        line("quality", self.quality.as_ref(), &[("graded", "graded"), ("by-row", "graded by row"), ("ungraded", "ungraded")], "no quality score");
+        line(
+            "quality",
+            self.quality.as_ref(),
+            &[("graded", "graded"), ("by-row", "graded by row"), ("ungraded", "ungraded")],
+            "no quality score",
+        );
         line("docs", Some(&self.docs), &[("harness", "in the harness"), ("root", "at the root")], "");
         line("companions", Some(&self.companions), &[], "");
         line("drafts", Some(&self.drafts), &[], "");

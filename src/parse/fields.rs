@@ -69,7 +69,8 @@ pub(crate) fn parse_block<'l>(
             continue;
         }
         let t = line.trim();
-        let starts_block = t.is_empty() || t.starts_with(['-', '*', '+', '>', '#', '|']) || t.starts_with(char::is_numeric);
+        let starts_block =
+            t.is_empty() || t.starts_with(['-', '*', '+', '>', '#', '|']) || t.starts_with(char::is_numeric);
         match out.last_mut() {
             Some((_, last)) if continues && !starts_block => {
                 last.value.push(' ');
@@ -190,7 +191,8 @@ mod tests {
 
     #[test]
     fn a_wrapped_value_continues_on_the_next_line() {
-        let lines = ["**Scope**: the workflows, the Dockerfile and", "the release checklist.", "**Owner**: ops", "- a list"];
+        let lines =
+            ["**Scope**: the workflows, the Dockerfile and", "the release checklist.", "**Owner**: ops", "- a list"];
         let got = parse_block(lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l)), &[]);
         let got: Vec<(u32, &str, &str)> = got.iter().map(|(n, f)| (*n, f.key.as_str(), f.value.as_str())).collect();
         assert_eq!(
