@@ -19,6 +19,10 @@ pub struct Plan {
     pub number: Option<PlanNumber>,
     /// Front matter `id` as written (`0032` stays `0032`).
     pub id_raw: Option<String>,
+    /// How many digits the file name (or `id`) writes the number with: `EP-0035` for
+    /// `0035-x.md`; 0 when unknown (labels use three).
+    #[serde(default)]
+    pub number_width: u8,
     /// Title without the `EP-NNN:` prefix.
     pub title: String,
     /// Where the H1 is (line 1 when there is none).
@@ -94,9 +98,11 @@ impl Plan {
         self.sections.iter().find(|s| s.kind == kind)
     }
 
-    /// `EP-012` or the file stem: how diagnostics and pages name the plan.
+    /// `EP-012` (`EP-0035` when the repository writes four digits) or the file stem: how
+    /// diagnostics and pages name the plan.
     pub fn label(&self) -> String {
         match self.number {
+            Some(n) if self.number_width > 3 => format!("EP-{:0width$}", n.0, width = usize::from(self.number_width)),
             Some(n) => n.to_string(),
             None => self.stem.clone(),
         }

@@ -50,7 +50,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
     let find = |keys: &[&str]| fields.iter().find(|f| keys.contains(&normalize_key(&f.key).as_str()));
 
     // Identity and title.
-    let (name_number, _) = file_number(&stem);
+    let (name_number, name_digits) = file_number(&stem);
     let id_field = find(ID_KEYS);
     let id_raw = id_field.map(|f| f.value.clone());
     let id_number = id_field.and_then(|f| number_from_id(&f.value));
@@ -127,7 +127,18 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         completed = Some(DateField { date: Some(d), raw: raw.clone(), span });
     }
 
+    // How the repository writes this plan's number: `0035-x.md` or `id: 0035` is `EP-0035`.
+    let digits = if name_number.is_some() {
+        name_digits
+    } else {
+        id_raw.as_deref().map_or(0, |id| {
+            let id = id.trim();
+            let id = id.get(id.len().min(3)..).filter(|_| id.to_ascii_uppercase().starts_with("EP-")).unwrap_or(id);
+            if id.bytes().all(|b| b.is_ascii_digit()) { id.len() } else { 0 }
+        })
+    };
     let mut plan = Plan {
+        number_width: u8::try_from(digits).unwrap_or(0),
         path: path.to_string(),
         folder: folder.to_string(),
         folder_state: status::folder_state(folder),

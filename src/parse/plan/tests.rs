@@ -491,3 +491,14 @@ fn decision_point_sections_are_content_not_a_log() {
     assert_eq!(p.decisions.len(), 1, "{:?}", p.decisions);
     assert_eq!(p.decisions[0].text, "选择 SQLite");
 }
+
+#[test]
+fn labels_write_the_number_as_the_repository_does() {
+    let label = |path: &str, text: &str| plan(path, text).label();
+    assert_eq!(label("docs/harness/exec-plans/active/0035-x-cutover.md", "# X\n"), "EP-0035");
+    assert_eq!(label("docs/harness/exec-plans/active/035-x.md", "# X\n"), "EP-035");
+    assert_eq!(label("docs/harness/exec-plans/active/35-x.md", "# X\n"), "EP-035");
+    assert_eq!(label("docs/harness/exec-plans/active/x.md", "---\nid: 0032\n---\n# X\n"), "EP-0032");
+    assert_eq!(label("docs/harness/exec-plans/active/x.md", "---\nid: EP-00032\n---\n# X\n"), "EP-00032");
+    assert_eq!(label("docs/harness/exec-plans/active/x.md", "# EP-7: X\n"), "EP-007");
+}
