@@ -487,17 +487,17 @@ mod tests {
                 (
                     Code::StalePath,
                     1,
-                    "stale path `docs/harness/exec-plans/active/0033-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                    "stale path `docs/harness/exec-plans/active/0033-x-cutover.md`: plan `EP-0035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
                 ),
                 (
                     Code::StalePath,
                     3,
-                    "stale path `docs/harness/exec-plans/active/0035-x-cutover.md`: plan `EP-035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
+                    "stale path `docs/harness/exec-plans/active/0035-x-cutover.md`: plan `EP-0035` is now at `docs/harness/exec-plans/completed/0035-x-cutover.md`"
                 ),
                 (
                     Code::StalePath,
                     5,
-                    "stale path `docs/harness/exec-plans/active/0033-gone.md`: plan `EP-033` is now at `docs/harness/exec-plans/active/0033-other.md`"
+                    "stale path `docs/harness/exec-plans/active/0033-gone.md`: plan `EP-0033` is now at `docs/harness/exec-plans/active/0033-other.md`"
                 ),
                 (Code::MissingFile, 7, "link to `docs/harness/exec-plans/active/0099-gone.md`, which does not exist"),
             ],
@@ -539,7 +539,7 @@ mod tests {
                     Code::StalePath,
                     "stale name `0033-gone`: no plan is named `gone` now; resolved by its number alone to `0033-other`"
                 ),
-                (Code::StalePath, "stale name `0033-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-035`)"),
+                (Code::StalePath, "stale name `0033-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-0035`)"),
                 (Code::UnresolvedPlan, "unresolved reference `nope-plan`: no plan has that file name"),
             ]
         );

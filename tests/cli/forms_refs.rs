@@ -64,7 +64,7 @@ fn bare_paths_resolve_by_name_then_slug_then_number_with_a_warning() {
     let run = tree().run(&["check", "--format", "json"]);
     let got: Vec<_> = reference_findings(&run).into_iter().map(|(c, f, l, m, _)| (c, f, l, m)).collect();
     let w029 = |file: &str, line, message: &str| ("W029".to_string(), file.to_string(), line, message.to_string());
-    let moved = |old: &str| format!("stale path `docs/harness/exec-plans/{old}`: plan `EP-035` is now at `{CUTOVER}`");
+    let moved = |old: &str| format!("stale path `docs/harness/exec-plans/{old}`: plan `EP-0035` is now at `{CUTOVER}`");
     assert_eq!(
         got,
         [
@@ -73,13 +73,13 @@ fn bare_paths_resolve_by_name_then_slug_then_number_with_a_warning() {
             w029(
                 "AGENTS.md",
                 11,
-                "stale path `docs/harness/exec-plans/completed/0033-renamed.md`: plan `EP-033` is now at \
+                "stale path `docs/harness/exec-plans/completed/0033-renamed.md`: plan `EP-0033` is now at \
                  `docs/harness/exec-plans/active/0033-other.md`"
             ),
             w029(
                 "docs/harness/exec-plans/active/0040-next.md",
                 2,
-                "stale name `0032-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-035`)"
+                "stale name `0032-x-cutover.md`: the plan is now `0035-x-cutover` (`EP-0035`)"
             ),
             w029("scripts/cutover.sh", 2, &moved("active/0035-x-cutover.md")),
         ],
@@ -156,7 +156,7 @@ fn live_text_referring_to_an_abandoned_plan_warns_history_does_not() {
         .map(|(_, file, line, message, _)| (file, line, message))
         .collect();
     let w =
-        |file: &str, line| (file.to_string(), line, "reference to abandoned plan `EP-006` (Redis layer)".to_string());
+        |file: &str, line| (file.to_string(), line, "reference to abandoned plan `EP-0006` (Redis layer)".to_string());
     assert_eq!(
         got,
         [
