@@ -104,6 +104,12 @@ pub fn referenced_by(h: &Harness, idx: &SiteIndex, graph: &Graph, node: NodeId, 
             b.code.push(CodeRef { path: m.path.clone(), line: e.span.line, url, text: text.unwrap_or_default() });
             continue;
         }
+        // A plan's own companion files are on its page already.
+        if let (NodeId::Doc(d), NodeId::Plan(p)) = (e.from, node)
+            && h.docs[d].owner.as_deref() == Some(h.plans[p].path.as_str())
+        {
+            continue;
+        }
         let Some(mut link) = node_link(h, idx, e.from) else { continue };
         link.relation = e.relation.map(|r| r.label());
         let (list, kind) = match e.from {
