@@ -99,7 +99,10 @@ fn drafts_are_proposals_apart_from_exec_plans() {
     assert!(docs.contains(r#"id="proposals""#) && docs.contains("proposals/rate-limits/index.html"), "{docs}");
     assert!(!site.read("site/plans/index.html").contains("Rate limits"));
     let dashboard = site.read("site/index.html");
-    assert!(dashboard.contains(r#"<h2 id="proposals">Proposals</h2>"#) && dashboard.contains("proposals/rate-limits/index.html"));
+    assert!(
+        dashboard.contains(r#"<h2 id="proposals">Proposals</h2>"#)
+            && dashboard.contains("proposals/rate-limits/index.html")
+    );
     assert!(!site.root().join("site/docs/secret-plan").exists());
 
     // `drafts:` replaces the default.
