@@ -11,6 +11,7 @@
 use crate::config::Config;
 use crate::diag::{Code, Diagnostic, Report};
 use crate::discover::{self, Layout, Source, SourceKind};
+use crate::history::{self, History};
 use crate::link::{self, Graph, SiteIndex};
 use crate::model::{Harness, Plan};
 use crate::parse::{self, HtmlOptions, Parsed};
@@ -38,6 +39,8 @@ pub struct Analysis {
     pub graph: Graph,
     /// How long `load`'s stages took.
     pub timings: Timings,
+    /// What git says about the plans (empty without history).
+    pub history: History,
 }
 
 /// How long each stage of `load` took.
@@ -51,6 +54,8 @@ pub struct Timings {
     pub link: Duration,
     /// Running the rules.
     pub rules: Duration,
+    /// Reading git history (beside discover and parse).
+    pub history: Duration,
     /// Number of files read.
     pub files: usize,
 }
@@ -87,13 +92,26 @@ impl Analysis {
     /// → link → rules.
     pub fn load(layout: &Layout, config: &Config, html: Option<HtmlOptions>) -> anyhow::Result<Analysis> {
         let mut timings = Timings::default();
-        let t = Instant::now();
-        let (sources, read_diags) = discover::discover(layout, config)?;
-        timings.discover = t.elapsed();
+        // History is read by git in another process while the files are read and parsed.
+        let (read, (history, history_time)) = rayon::join(
+            || -> anyhow::Result<_> {
+                let t = Instant::now();
+                let (sources, read_diags) = discover::discover(layout, config)?;
+                let discover_time = t.elapsed();
+                let t = Instant::now();
+                let (harness, parse_diags) = parse::parse(&sources, &layout.harness_rel, html.as_ref());
+                Ok((sources, read_diags, harness, parse_diags, discover_time, t.elapsed()))
+            },
+            || {
+                let t = Instant::now();
+                (history::read(&layout.root, &layout.harness_rel, history_options(config)), t.elapsed())
+            },
+        );
+        let (sources, read_diags, harness, parse_diags, discover_time, parse_time) = read?;
+        timings.discover = discover_time;
+        timings.parse = parse_time;
+        timings.history = history_time;
         timings.files = sources.len();
-        let t = Instant::now();
-        let (harness, parse_diags) = parse::parse(&sources, &layout.harness_rel, html.as_ref());
-        timings.parse = t.elapsed();
         let mut file_diags: HashMap<String, Vec<Diagnostic>> = HashMap::new();
         for d in read_diags.into_iter().chain(parse_diags) {
             file_diags.entry(d.path.clone()).or_default().push(d);
@@ -109,6 +127,7 @@ impl Analysis {
             index: SiteIndex::default(),
             graph: Graph::default(),
             timings,
+            history,
         };
         analysis.relink();
         Ok(analysis)
@@ -143,6 +162,8 @@ impl Analysis {
     /// Links and rules, again, after the model changed (cheap: no file is read).
     fn relink(&mut self) {
         let t = Instant::now();
+        let sources = &self.sources;
+        history::apply(&self.history, &mut self.harness, &|p| sources.get(p).map(|s| s.text.clone()));
         self.index = link::index(&self.harness);
         let (graph, mut diags) = link::resolve(&self.harness, &self.index);
         self.graph = graph;
@@ -157,6 +178,15 @@ impl Analysis {
     /// changed ones (a new walk when harness files appeared or disappeared), re-parses them,
     /// patches the model and links it again.
     pub fn apply(&mut self, paths: &[String]) -> anyhow::Result<Applied> {
+        // History is read again only when HEAD moved (a commit, a checkout); an edit alone
+        // changes which lines are uncommitted, which `git status` tells cheaply.
+        if self.config.git && self.history.head.is_some() {
+            if history::head(&self.layout.root) != self.history.head {
+                self.history = history::read(&self.layout.root, &self.layout.harness_rel, history_options(&self.config));
+            } else {
+                self.history.refresh_dirty(&self.layout.root, &self.layout.harness_rel);
+            }
+        }
         let changes = self.read_changes(paths)?;
         if changes.is_empty() {
             return Ok(Applied::default());
@@ -356,6 +386,11 @@ impl std::fmt::Debug for Analysis {
             .field("plans", &self.harness.plans.len())
             .finish()
     }
+}
+
+/// History options from the config.
+fn history_options(config: &Config) -> history::Options {
+    history::Options { enabled: config.git, authors: config.git_authors }
 }
 
 /// Whether a `drafts:` or `companions:` list names `rel`.

@@ -59,6 +59,13 @@ pub struct Config {
     /// The site's language (`lang` on every page, a BCP 47 tag such as `en` or `zh-CN`);
     /// detected from the harness text when absent.
     pub language: Option<String>,
+    /// Read dates from git history (when ROOT is in a git work tree).
+    pub git: bool,
+    /// Show commit authors' names next to dates from git (`git_authors: names`), or none.
+    pub git_authors: bool,
+    /// An active plan no commit has touched for this many days (before the newest commit) is
+    /// stale (W037).
+    pub stale_after_days: u32,
 }
 
 /// Where drafts are read from when planbook.yaml does not say: the convention's planning
@@ -82,9 +89,15 @@ impl Default for Config {
             companions: Vec::new(),
             drafts: DEFAULT_DRAFTS.iter().map(|d| d.to_string()).collect(),
             language: None,
+            git: true,
+            git_authors: true,
+            stale_after_days: DEFAULT_STALE_AFTER_DAYS,
         }
     }
 }
+
+/// `stale_after_days` when planbook.yaml does not say.
+pub const DEFAULT_STALE_AFTER_DAYS: u32 = 30;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -107,6 +120,9 @@ struct RawConfig {
     companions: Vec<String>,
     drafts: Option<Vec<String>>,
     language: Option<String>,
+    git: Option<bool>,
+    git_authors: Option<String>,
+    stale_after_days: Option<u32>,
 }
 
 /// `max_file_size: 8388608` or `max_file_size: 8 MB`.
@@ -239,6 +255,17 @@ impl Config {
                 format!("`language` must be a language tag like `en`, `zh-CN` or `ja`, not `{}`", lang.trim()),
             ));
         }
+        let git_authors = match raw.git_authors.as_deref().map(str::trim) {
+            None | Some("names") => true,
+            Some("none") => false,
+            Some(other) => {
+                return Err(error(
+                    line_of("git_authors"),
+                    Some(1),
+                    format!("`git_authors` is `names` or `none`, not `{other}`"),
+                ));
+            }
+        };
         let mut rules = BTreeMap::new();
         for (id, level) in raw.rules {
             let line = text.lines().position(|l| l.trim_start().starts_with(&format!("{id}:"))).map(|i| i as u32 + 1);
@@ -278,6 +305,9 @@ impl Config {
             companions: raw.companions,
             drafts: raw.drafts.unwrap_or_else(|| DEFAULT_DRAFTS.iter().map(|d| d.to_string()).collect()),
             language: raw.language.map(|l| l.trim().to_string()),
+            git: raw.git.unwrap_or(true),
+            git_authors,
+            stale_after_days: raw.stale_after_days.unwrap_or(DEFAULT_STALE_AFTER_DAYS),
         })
     }
 }
@@ -392,6 +422,9 @@ mod tests {
         assert_eq!(c.drafts, vec!["proposals/"]);
         assert_eq!(c.language.as_deref(), Some("zh-CN"));
         assert!(Config::parse("drafts: []\n", "planbook.yaml").unwrap().drafts.is_empty());
+        let g = Config::parse("git: false\ngit_authors: none\nstale_after_days: 90\n", "planbook.yaml").unwrap();
+        assert_eq!((g.git, g.git_authors, g.stale_after_days), (false, false, 90));
+        assert_eq!(Config::parse("git_authors: emails\n", "planbook.yaml").unwrap_err().line, Some(1));
         for bad in [
             "drafts: ['../elsewhere']",
             "drafts: ['/etc']",

@@ -28,6 +28,7 @@ pub mod diag;
 pub mod discover;
 pub mod escape;
 pub mod highlight;
+pub mod history;
 pub mod href;
 pub mod init;
 pub mod link;

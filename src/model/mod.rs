@@ -14,7 +14,7 @@ mod refs;
 pub use debt::{DebtItem, DebtStatus, DebtStatusKind, DebtTracker};
 pub use ids::{DebtId, PlanNumber};
 pub use plan::{
-    Criterion, DateField, Decision, DecisionForm, Field, FolderState, Plan, RetroEntry, RetroPart, Retrospective,
+    Criterion, DateField, Decision, DecisionForm, Field, FolderState, GitStamp, PlanGit, StepGit, Plan, RetroEntry, RetroPart, Retrospective,
     Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
 };
 pub use quality::{Grade, GradeRow, QualityDomain, QualityScore, Scale, ScaleSource};
@@ -69,6 +69,9 @@ pub struct Harness {
     /// References from the rest of the repository (source code, other Markdown), by file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mentions: Vec<FileMentions>,
+    /// The date of the repository's newest commit, when it has history: "now" for staleness.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newest_commit: Option<jiff::civil::Date>,
 }
 
 impl Harness {

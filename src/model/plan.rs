@@ -69,6 +69,46 @@ pub struct Plan {
     /// Every reference the plan makes (text, links, front matter), in file order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<super::Reference>,
+    /// What git says about the file, when the repository has history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<PlanGit>,
+}
+
+/// A commit a date comes from: shown as "from git" with the commit and its author.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GitStamp {
+    /// The commit's date (UTC).
+    pub date: Date,
+    /// The abbreviated commit id.
+    pub commit: String,
+    /// The author's name (empty with `git_authors: none`); never an e-mail address.
+    pub author: String,
+}
+
+/// What git says about a plan file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanGit {
+    /// The commit that added the file.
+    pub created: Option<GitStamp>,
+    /// For a finished plan, the commit that moved it to a finished folder or wrote its status.
+    pub finished: Option<GitStamp>,
+    /// The last commit that touched it.
+    pub last: Option<GitStamp>,
+    /// Whether the file has uncommitted changes.
+    pub dirty: bool,
+}
+
+/// When git first saw a step, and each of its states.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepGit {
+    /// The commit that added the step.
+    pub added: Option<GitStamp>,
+    /// The first commit with `[~]`.
+    pub started: Option<GitStamp>,
+    /// The first commit with `[x]`.
+    pub done: Option<GitStamp>,
+    /// The first commit with `[!]`.
+    pub blocked: Option<GitStamp>,
 }
 
 impl Plan {
@@ -96,6 +136,32 @@ impl Plan {
     /// The first section of a kind.
     pub fn section(&self, kind: SectionKind) -> Option<&Section> {
         self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The Created date as written, else the commit that added the file.
+    pub fn created_date(&self) -> Option<Date> {
+        self.created.as_ref().and_then(|d| d.date).or_else(|| self.git_created().map(|s| s.date))
+    }
+
+    /// The commit that added the file, when the text writes no Created date.
+    pub fn git_created(&self) -> Option<&GitStamp> {
+        if self.created.as_ref().is_some_and(|d| d.date.is_some()) {
+            return None;
+        }
+        self.git.as_ref()?.created.as_ref()
+    }
+
+    /// The Completed date as written, else (for a finished plan) the commit that finished it.
+    pub fn completed_date(&self) -> Option<Date> {
+        self.completed.as_ref().and_then(|d| d.date).or_else(|| self.git_completed().map(|s| s.date))
+    }
+
+    /// The commit that finished the plan, when the text writes no Completed date.
+    pub fn git_completed(&self) -> Option<&GitStamp> {
+        if self.completed.as_ref().is_some_and(|d| d.date.is_some()) {
+            return None;
+        }
+        self.git.as_ref()?.finished.as_ref()
     }
 
     /// `EP-012` (`EP-0035` when the repository writes four digits) or the file stem: how
@@ -352,6 +418,16 @@ pub struct Step {
     pub source: StepSource,
     /// Where the marker is.
     pub span: Span,
+    /// When git saw the step added, started, finished or blocked.
+    #[serde(default, skip_serializing_if = "StepGit::is_empty")]
+    pub git: StepGit,
+}
+
+impl StepGit {
+    /// Whether git said nothing.
+    pub fn is_empty(&self) -> bool {
+        *self == StepGit::default()
+    }
 }
 
 /// A checklist item outside the steps (acceptance or exit criteria, validation, a checklist in
@@ -408,6 +484,16 @@ pub struct Decision {
     pub form: DecisionForm,
     /// Where it is.
     pub span: Span,
+    /// For an undated entry, the commit that added its line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git: Option<GitStamp>,
+}
+
+impl Decision {
+    /// The date as written, else the date of the commit that added the entry.
+    pub fn when(&self) -> Option<Date> {
+        self.date.or_else(|| self.git.as_ref().map(|g| g.date))
+    }
 }
 
 /// The three parts of a retrospective.

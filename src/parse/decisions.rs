@@ -180,6 +180,7 @@ impl DecisionReader<'_> {
             }
         };
         self.out.push(Decision {
+            git: None,
             date,
             date_raw,
             text: collapse_whitespace(rest),

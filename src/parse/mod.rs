@@ -37,6 +37,16 @@ pub fn date_prefix_len(stem: &str) -> Option<usize> {
     date::prefix(stem).map(|(_, len)| len)
 }
 
+/// Whether a state folder (`completed`, `abandoned`) holds finished plans (for history).
+pub fn folder_is_finished(folder: &str) -> bool {
+    matches!(status::folder_state(folder), crate::model::FolderState::Completed | crate::model::FolderState::Abandoned)
+}
+
+/// Whether a written status says the plan is finished (`completed`, `Shipped on …`, `已完成`).
+pub fn status_is_finished(text: &str) -> bool {
+    status::plan_status(text).is_some_and(|k| k.is_finished())
+}
+
 /// One parsed file.
 pub enum Parsed {
     /// An exec plan.

@@ -138,6 +138,7 @@ pub(crate) fn parse_plan(path: &str, folder: &str, text: &str, html: Html<'_>) -
         })
     };
     let mut plan = Plan {
+        git: None,
         number_width: u8::try_from(digits).unwrap_or(0),
         path: path.to_string(),
         folder: folder.to_string(),

@@ -145,6 +145,7 @@ fn build(marker: StepMarker, text: String, depth: u8, source: StepSource, span: 
     let reason =
         if marker == StepMarker::Blocked { blocked_reason(&title).or_else(|| blocked_reason(body)) } else { None };
     Step {
+        git: Default::default(),
         marker,
         number,
         title,

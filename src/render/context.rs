@@ -309,6 +309,7 @@ fn step_view(s: &Step) -> StepView {
 
 fn criterion_view(c: &Criterion) -> StepView {
     let mut view = step_view(&Step {
+        git: Default::default(),
         marker: c.marker,
         number: None,
         title: c.text.clone(),

@@ -54,7 +54,7 @@ const LAYERS: &[&[&str]] = &[
     &["config", "cli"],
     &["discover"],
     &["highlight", "parse"],
-    &["rules", "link"],
+    &["rules", "link", "history"],
     &["analysis", "summary"],
     &["search", "render"],
     &["rewrite"],
