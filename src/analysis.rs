@@ -182,7 +182,8 @@ impl Analysis {
         // changes which lines are uncommitted, which `git status` tells cheaply.
         if self.config.git && self.history.head.is_some() {
             if history::head(&self.layout.root) != self.history.head {
-                self.history = history::read(&self.layout.root, &self.layout.harness_rel, history_options(&self.config));
+                self.history =
+                    history::read(&self.layout.root, &self.layout.harness_rel, history_options(&self.config));
             } else {
                 self.history.refresh_dirty(&self.layout.root, &self.layout.harness_rel);
             }

@@ -168,13 +168,13 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
             let root_doc = matches!(rel_root.as_str(), "AGENTS.md" | "PLANS.md");
             match harness_kind {
                 Some(kind) if !root_doc => found.lock().expect("walker threads do not panic").push((rel_root, kind)),
-                None if is_beside_plans(harness_dir, entry.path()) || companion_globs.is_match(&rel_root) => {
-                    let size = entry.metadata().map_or(0, |m| m.len());
-                    aside.lock().expect("walker threads do not panic").push((rel_root, size));
-                }
                 _ if root_doc || is_quality_candidate(&rel_root) => {
                     // Settled after the walk, once we know whether the harness has its own.
                     found.lock().expect("walker threads do not panic").push((rel_root, SourceKind::RepoMarkdown));
+                }
+                None if is_beside_plans(harness_dir, entry.path()) || companion_globs.is_match(&rel_root) => {
+                    let size = entry.metadata().map_or(0, |m| m.len());
+                    aside.lock().expect("walker threads do not panic").push((rel_root, size));
                 }
                 _ => {
                     let size = entry.metadata().map_or(0, |m| m.len());
@@ -195,6 +195,8 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     let not_companions = settle_companions(&mut found, &aside, &companion_globs);
     find_drafts(layout, config, &mut found)?;
     found.sort();
+    let drafts: std::collections::HashSet<String> =
+        found.iter().filter(|(_, k)| *k == SourceKind::Draft).map(|(p, _)| p.clone()).collect();
 
     let results: Vec<Result<Source, Box<Diagnostic>>> = {
         use rayon::prelude::*;
@@ -203,6 +205,8 @@ pub fn discover(layout: &Layout, config: &Config) -> anyhow::Result<(Vec<Source>
     let mut sources = scanned.into_inner().expect("walker threads do not panic");
     // Files beside plans that belong to none are read for references like any other file.
     sources.extend(not_companions.into_iter().filter_map(|(rel, size)| scan(&layout.root.join(&rel), rel, size)));
+    // A draft outside hidden folders was also met by the walk: it is read once, as a draft.
+    sources.retain(|s| !drafts.contains(s.path.as_str()));
     let mut diagnostics = unreadable.into_inner().expect("walker threads do not panic");
     for r in results {
         match r {
@@ -297,15 +301,19 @@ fn settle_companions(
                 // `i` is the index of an ASCII character of `name`: a boundary.
                 .find_map(|(i, _)| by_stem.get(name.get(..i)?).filter(|p| **p != path))
                 .map(|p| p.to_string())
-                .or_else(|| leading_number(&name).and_then(|n| by_number.get(&n).cloned()))
+                .or_else(|| {
+                    leading_number(&name).and_then(|n| by_number.get(&n)).filter(|p| p.as_str() != path).cloned()
+                })
         })
     };
     for (path, kind) in found.iter_mut() {
+        // A plan file is a companion only by sharing a plan's stem and a dot; a glob never
+        // takes a plan (or AGENTS.md, the tracker, the quality score) away.
         let owner = match kind {
             SourceKind::Plan { .. } => beside(path),
+            SourceKind::HarnessDoc | SourceKind::RepoMarkdown if globs.is_match(path.as_str()) => named(path),
             _ => None,
         };
-        let owner = owner.or_else(|| if globs.is_match(path.as_str()) { named(path) } else { None });
         if let Some(plan) = owner {
             *kind = SourceKind::Companion { plan };
         }
@@ -325,6 +333,11 @@ fn settle_companions(
 /// followed by `-`, `_`, `.` or nothing.
 fn leading_number(name: &str) -> Option<u32> {
     let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    // `2026-03-12-x`: a date, not a number.
+    let b = name.as_bytes();
+    if digits == 4 && b.get(4) == Some(&b'-') && b.get(5..7).is_some_and(|d| d.iter().all(u8::is_ascii_digit)) {
+        return None;
+    }
     let follows = name.as_bytes().get(digits);
     if (1..=6).contains(&digits) && matches!(follows, None | Some(b'-' | b'_' | b'.')) {
         name.get(..digits)?.parse().ok()
@@ -348,7 +361,13 @@ fn find_drafts(layout: &Layout, config: &Config, found: &mut Vec<(String, Source
         // Walk from the part of the entry before its first glob character.
         let base: Vec<&str> = entry.trim().split('/').take_while(|part| !part.contains(['*', '?', '[', '{'])).collect();
         let base = layout.root.join(base.join("/"));
-        if !base.is_dir() {
+        // The folder itself must be inside the repository once symlinks are resolved (a
+        // `.vtcode -> /elsewhere` link is not followed); entries below are never followed.
+        let inside = match (crate::paths::canonical(&base), crate::paths::canonical(&layout.root)) {
+            (Ok(b), Ok(r)) => crate::paths::within(&b, &r),
+            _ => false,
+        };
+        if !inside || !base.is_dir() {
             continue;
         }
         let walk = WalkBuilder::new(&base).standard_filters(false).follow_links(false).build();

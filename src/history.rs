@@ -99,11 +99,7 @@ pub fn head(root: &Path) -> Option<String> {
 fn git(root: &Path) -> Command {
     let mut c = Command::new("git");
     // No pager, no user diff drivers or colours, no prompts: the output is parsed.
-    c.current_dir(root)
-        .env("GIT_PAGER", "cat")
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null());
+    c.current_dir(root).env("GIT_PAGER", "cat").env("GIT_TERMINAL_PROMPT", "0").env("LC_ALL", "C").stdin(Stdio::null());
     c
 }
 
@@ -322,7 +318,6 @@ impl Reader {
             };
             let mut parts = header.split(' ');
             self.pending = (count(parts.next()), count(parts.next()));
-            return;
         }
     }
 
@@ -351,9 +346,10 @@ impl Reader {
                 .map(|old| normalise(old).0)
                 .filter(|old| *old != key && similar(old, &key))
                 .and_then(|old| fh.lines.get(&old).copied());
-            let entry = fh.lines.entry(key).or_insert_with(|| {
-                inherited.unwrap_or(LineHistory { first: commit, markers: [None; 4] })
-            });
+            let entry = fh
+                .lines
+                .entry(key)
+                .or_insert_with(|| inherited.unwrap_or(LineHistory { first: commit, markers: [None; 4] }));
             if let Some(m) = marker {
                 entry.markers[m].get_or_insert(commit);
             }
@@ -364,9 +360,7 @@ impl Reader {
 /// Whether `path` is in a folder for finished plans.
 fn is_finished_folder(path: &str) -> bool {
     let folder = path.split("exec-plans/").nth(1).and_then(|rest| rest.rsplit_once('/')).map(|(f, _)| f);
-    folder.is_some_and(|f| {
-        crate::parse::folder_is_finished(f)
-    })
+    folder.is_some_and(crate::parse::folder_is_finished)
 }
 
 /// Whether a line writes a finished status (`**Status**: completed`, `status: done`).
@@ -521,7 +515,7 @@ mod tests {
 
     #[test]
     fn reads_a_log_with_renames_markers_and_typo_fixes() {
-        let log = "\0aaaaaaaaaa\01767225600\0Ann\n\
+        let log = "\0aaaaaaaaaa\x001767225600\0Ann\n\
 diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/active/001-x.md\n\
 new file mode 100644\n\
 --- /dev/null\n\
@@ -530,7 +524,7 @@ new file mode 100644\n\
 +# EP-001: X\n\
 +- [ ] Step 1: build the cache\n\
 +- Chose LRU over LFU for the cahce\n\
-\0bbbbbbbbbb\01767312000\0Bob\n\
+\0bbbbbbbbbb\x001767312000\0Bob\n\
 diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/active/001-x.md\n\
 --- a/d/exec-plans/active/001-x.md\n\
 +++ b/d/exec-plans/active/001-x.md\n\
@@ -539,7 +533,7 @@ diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/active/001-x.md\n\
 -- Chose LRU over LFU for the cahce\n\
 +- [x] Step 1: build the cache\n\
 +- Chose LRU over LFU for the cache\n\
-\0cccccccccc\01767398400\0Ann\n\
+\0cccccccccc\x001767398400\0Ann\n\
 diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/completed/001-x.md\n\
 similarity index 100%\n\
 rename from d/exec-plans/active/001-x.md\n\

@@ -528,7 +528,14 @@ impl Snapshot {
         let nav: Vec<(&str, &str)> = h.docs.iter().map(|d| (d.path.as_str(), d.title.as_str())).collect();
         Snapshot {
             plan_urls: s.analysis.index.plan_urls.clone(),
-            nav: model_hash(&(nav, h.debt.is_some(), h.quality.is_some(), &s.analysis.index.doc_urls)),
+            // The detected language is on every page's `<html lang>`.
+            nav: model_hash(&(
+                nav,
+                h.debt.is_some(),
+                h.quality.is_some(),
+                &s.analysis.index.doc_urls,
+                crate::render::detect_language(h),
+            )),
             newest: crate::render::newest_date(h),
         }
     }

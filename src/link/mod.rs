@@ -229,13 +229,16 @@ pub fn index(harness: &Harness) -> SiteIndex {
     }
     let mut segments = Segments::default();
     let mut drafts = Segments::default();
+    let mut anchors: HashMap<String, crate::slug::Taken> = HashMap::new();
     for (i, d) in harness.docs.iter().enumerate() {
         // A companion is a panel on its plan's page.
         if let Some(owner) = d.owner.as_deref().filter(|_| d.kind == DocKind::Companion) {
             idx.companions_of.entry(owner.to_string()).or_default().push(i);
+            // Unique on the plan's page: `a.x-y.md` and `a.x.y.md` slug alike.
+            let anchor = crate::slug::unique(companion_anchor(&d.path), anchors.entry(owner.to_string()).or_default());
             let page = idx.by_source.get(owner).cloned().unwrap_or_else(|| PLANS.to_string());
             idx.by_source.insert(d.path.clone(), page.clone());
-            idx.doc_urls.push(format!("{page}#{}", companion_anchor(&d.path)));
+            idx.doc_urls.push(format!("{page}#{anchor}"));
             continue;
         }
         let key = if stem_count[d.stem.as_str()] > 1 {

@@ -14,8 +14,8 @@ mod refs;
 pub use debt::{DebtItem, DebtStatus, DebtStatusKind, DebtTracker};
 pub use ids::{DebtId, PlanNumber};
 pub use plan::{
-    Criterion, DateField, Decision, DecisionForm, Field, FolderState, GitStamp, PlanGit, StepGit, Plan, RetroEntry, RetroPart, Retrospective,
-    Section, SectionKind, Status, StatusKind, Step, StepMarker, StepSource,
+    Criterion, DateField, Decision, DecisionForm, Field, FolderState, GitStamp, Plan, PlanGit, RetroEntry, RetroPart,
+    Retrospective, Section, SectionKind, Status, StatusKind, Step, StepGit, StepMarker, StepSource,
 };
 pub use quality::{Grade, GradeRow, QualityDomain, QualityScore, Scale, ScaleSource};
 pub use refs::{FileMentions, RefTarget, Reference, Relation};

@@ -134,8 +134,11 @@ fn strip_describing_words(text: &str) -> &str {
     // At most a few words: bounded work whatever the text.
     for _ in 0..4 {
         let trimmed = t.trim_end();
-        let start = trimmed.rfind(|c: char| !c.is_alphanumeric() && c != '-').map_or(0, |i| i + 1);
-        // `start` is just past an ASCII-or-not character found by `rfind`: a boundary.
+        let start = trimmed
+            .char_indices()
+            .rfind(|(_, c)| !c.is_alphanumeric() && *c != '-')
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        // `start` is just past the separator character found: a boundary.
         let word = trimmed.get(start..).unwrap_or_default();
         if word.is_empty() || !WORDS.iter().any(|w| word.eq_ignore_ascii_case(w)) {
             break;
@@ -181,6 +184,7 @@ mod tests {
         assert_eq!(Relation::before("Depends on: "), Some(Relation::DependsOn));
         assert_eq!(Relation::before("which supersedes the abandoned "), Some(Relation::Supersedes));
         assert_eq!(Relation::before("the abandoned "), None);
+        assert_eq!(Relation::before("This plan supersedes\u{a0}the abandoned "), Some(Relation::Supersedes));
         assert_eq!(Relation::before("文档取代了 abandoned "), None);
         assert_eq!(Relation::before("see "), None);
         assert_eq!(Relation::before("unblocks "), None, "word boundary");

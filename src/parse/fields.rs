@@ -69,8 +69,9 @@ pub(crate) fn parse_block<'l>(
             continue;
         }
         let t = line.trim();
-        let starts_block =
-            t.is_empty() || t.starts_with(['-', '*', '+', '>', '#', '|']) || t.starts_with(char::is_numeric);
+        // Only a line that reads as the rest of a sentence continues it: a capitalised line
+        // (or one in a script without case, a list item, a quote) is something of its own.
+        let starts_block = !t.starts_with(char::is_lowercase);
         match out.last_mut() {
             Some((_, last)) if continues && !starts_block => {
                 last.value.push(' ');
@@ -191,13 +192,24 @@ mod tests {
 
     #[test]
     fn a_wrapped_value_continues_on_the_next_line() {
-        let lines =
-            ["**Scope**: the workflows, the Dockerfile and", "the release checklist.", "**Owner**: ops", "- a list"];
+        let lines = [
+            "**Scope**: the workflows, the Dockerfile and",
+            "the release checklist.",
+            "**Owner**: ops",
+            "- a list",
+            "**Status**: active",
+            "This plan moves the cache.",
+            "and this is not a field either",
+        ];
         let got = parse_block(lines.iter().enumerate().map(|(i, l)| (i as u32 + 1, *l)), &[]);
         let got: Vec<(u32, &str, &str)> = got.iter().map(|(n, f)| (*n, f.key.as_str(), f.value.as_str())).collect();
         assert_eq!(
             got,
-            [(1, "Scope", "the workflows, the Dockerfile and the release checklist."), (3, "Owner", "ops")]
+            [
+                (1, "Scope", "the workflows, the Dockerfile and the release checklist."),
+                (3, "Owner", "ops"),
+                (5, "Status", "active")
+            ]
         );
     }
 

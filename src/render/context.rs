@@ -576,7 +576,7 @@ fn files_of(harness: &Harness, index: &SiteIndex, path: &str) -> Vec<FileView> {
         .map(|&j| {
             let d = &harness.docs[j];
             FileView {
-                anchor: crate::link::companion_anchor(&d.path),
+                anchor: index.doc_urls[j].rsplit_once('#').map_or_else(String::new, |(_, a)| a.to_string()),
                 name: d.path.rsplit('/').next().unwrap_or(&d.path).to_string(),
                 title: d.title.clone(),
                 path: d.path.clone(),

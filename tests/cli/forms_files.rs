@@ -134,3 +134,46 @@ fn pages_say_the_language_of_the_harness() {
     assert_eq!(en.run(&["build"]).code, 0);
     assert!(en.read("site/index.html").contains(r#"<html lang="en">"#));
 }
+
+#[test]
+fn hostile_companion_and_draft_settings_take_nothing_they_should_not() {
+    let site = TestSite::empty();
+    let dir = "docs/harness/exec-plans/active";
+    site.write(&format!("{dir}/001-a.md"), plan("001", "A"));
+    site.write(&format!("{dir}/002-b.md"), plan("002", "B"));
+    site.write(&format!("{dir}/001-a.x-y.md"), "# One\n");
+    site.write(&format!("{dir}/001-a.x.y.md"), "# Two\n");
+    site.write("AGENTS.md", "# Agents\n\nSee EP-001.\n");
+    // A glob matching everything takes no plan and no root document.
+    site.write("planbook.yaml", "companions: ['**']\ndrafts: [proposals/]\n");
+    // A draft outside hidden folders is read once, as a draft.
+    site.write("proposals/x.md", "# X\n\nSee EP-001 and docs/harness/exec-plans/active/001-a.md.\n");
+    // A draft folder that leads out of the repository is not read.
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "# Secret\n").unwrap();
+    std::fs::create_dir_all(site.root().join(".vtcode")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(outside.path(), site.root().join(".vtcode/plans")).unwrap();
+    site.write("planbook.yaml", "companions: ['**']\ndrafts: [proposals/, .vtcode/plans/]\n");
+
+    let r = recognised(&site);
+    assert_eq!(r["plans"]["total"], 2, "{r}");
+    assert_eq!(r["docs"]["by"]["root"], 1, "{r}");
+    assert_eq!(r["drafts"]["total"], 1, "{r}");
+    assert_eq!(r["companions"]["total"], 2, "{r}");
+    let build = site.run(&["build", "--check-links"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(!site.root().join("site/proposals/secret").exists());
+    let page = site.read("site/plans/001-a/index.html");
+    let ids: Vec<&str> = page
+        .match_indices("<details class=\"file\" id=\"")
+        .map(|(i, m)| &page[i + m.len()..])
+        .map(|t| &t[..t.find('"').unwrap()])
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_ne!(ids[0], ids[1], "{ids:?}");
+    // The draft's references count once.
+    let referenced = page.split("Referenced by").nth(1).unwrap_or_default();
+    assert_eq!(referenced.matches("proposals/x/index.html").count(), 1, "{referenced}");
+    assert!(!referenced.contains("proposals/x.md:"), "{referenced}");
+}

@@ -677,7 +677,13 @@ impl<'a> History<'a> {
     }
 
     /// The files `key` stands for, as they are now.
-    fn files(&self, key: Key, plans: &[Option<PlanState>], sources: &[u8], scaffold: Option<usize>) -> Vec<(String, String)> {
+    fn files(
+        &self,
+        key: Key,
+        plans: &[Option<PlanState>],
+        sources: &[u8],
+        scaffold: Option<usize>,
+    ) -> Vec<(String, String)> {
         match key {
             Key::Scaffold => match scaffold {
                 None => Vec::new(),
