@@ -149,9 +149,10 @@ impl Analysis {
 
     /// The model, its index and graph, and the report, without the file texts (a one-off
     /// `check` or `build` frees them before rendering).
-    pub fn finish(self) -> (Harness, SiteIndex, Graph, Report, Timings) {
+    pub fn finish(self) -> (Harness, SiteIndex, Graph, Report, Timings, Option<String>) {
         let report = self.report();
-        (self.harness, self.index, self.graph, report, self.timings)
+        let note = self.history.note.filter(|n| !n.is_empty());
+        (self.harness, self.index, self.graph, report, self.timings, note)
     }
 
     /// The config it was read with.
@@ -391,7 +392,7 @@ impl std::fmt::Debug for Analysis {
 
 /// History options from the config.
 fn history_options(config: &Config) -> history::Options {
-    history::Options { enabled: config.git, authors: config.git_authors }
+    history::Options { enabled: config.git, authors: config.git_authors, stale_after_days: config.stale_after_days }
 }
 
 /// Whether a `drafts:` or `companions:` list names `rel`.

@@ -67,6 +67,8 @@ pub struct History {
     pub dirty: BTreeSet<String>,
     /// The commit HEAD points at (to notice, in watch mode, that it moved).
     pub head: Option<String>,
+    /// `stale_after_days` it was read with.
+    pub stale_after_days: u32,
 }
 
 /// Whether to read history and how to name authors (`git:`, `git_authors:` in planbook.yaml).
@@ -76,6 +78,8 @@ pub struct Options {
     pub enabled: bool,
     /// Keep author names (else no names anywhere).
     pub authors: bool,
+    /// Days without a commit after which an active plan is stale.
+    pub stale_after_days: u32,
 }
 
 /// Reads the history of `harness_rel/exec-plans` under `root`.
@@ -183,7 +187,15 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
         "history is shallow: dates from git are partial (fetch with `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
             .to_string()
     });
-    Ok(History { commits: reader.commits, files: reader.files, newest, note, dirty, head: Some(head) })
+    Ok(History {
+        commits: reader.commits,
+        files: reader.files,
+        newest,
+        note,
+        dirty,
+        head: Some(head),
+        stale_after_days: opts.stale_after_days,
+    })
 }
 
 /// Plan files with uncommitted changes (`git status`), relative to the root.
@@ -460,11 +472,18 @@ pub fn apply(history: &History, harness: &mut Harness, text_of: &(dyn Fn(&str) -
         let Some(fh) = history.files.get(&plan.path) else { return };
         let dirty = history.dirty.contains(&plan.path);
         let finished = fh.moved_to_finished.into_iter().chain(fh.finished_status).min();
+        let last = history.stamp(fh.last);
+        let idle = match (&last, history.newest) {
+            (Some(l), Some(newest)) => newest.since(l.date).ok().map(|s| i64::from(s.get_days())),
+            _ => None,
+        };
+        let active = plan.state() == crate::model::StatusKind::Active;
         plan.git = Some(crate::model::PlanGit {
             created: history.stamp(fh.created),
             finished: if plan.state().is_finished() { finished.and_then(|c| history.stamp(c)) } else { None },
-            last: history.stamp(fh.last),
+            last,
             dirty,
+            stale_days: idle.filter(|d| active && !dirty && *d >= i64::from(history.stale_after_days)),
         });
         let Some(text) = text_of(&plan.path) else { return };
         let lines: Vec<&str> = text.split('\n').collect();

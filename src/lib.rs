@@ -130,6 +130,8 @@ pub struct Checked {
     pub report: Report,
     /// Stage timings (for `--verbose`).
     pub timings: Timings,
+    /// What is missing from the history, said once (`history is shallow: …`).
+    pub history_note: Option<String>,
 }
 
 /// discover → parse → link → rules.
@@ -139,9 +141,9 @@ pub fn check(project: &Project) -> anyhow::Result<Checked> {
 
 /// The analysis of `project` (with HTML fragments when `html` is given), without the file texts.
 fn read(project: &Project, html: Option<parse::HtmlOptions>) -> anyhow::Result<Checked> {
-    let (harness, index, graph, report, timings) =
+    let (harness, index, graph, report, timings, history_note) =
         analysis::Analysis::load(&project.layout, &project.config, html)?.finish();
-    Ok(Checked { harness, index, graph, report, timings })
+    Ok(Checked { harness, index, graph, report, timings, history_note })
 }
 
 /// What `build` was asked for beyond the project.

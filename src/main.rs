@@ -33,11 +33,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         Command::Check(args) => {
             let project = planbook::Project::open(&args.root)?;
             let checked = planbook::check(&project)?;
+            if let Some(note) = checked.history_note.as_ref().filter(|_| !cli.quiet) {
+                eprintln!("note: {note}");
+            }
             if cli.verbose {
                 let t = &checked.timings;
                 eprintln!(
-                    "harness `{}`: {} files; discover {:.1?}, parse {:.1?}, rules {:.1?}",
-                    project.layout.harness_rel, t.files, t.discover, t.parse, t.rules
+                    "harness `{}`: {} files; discover {:.1?}, parse {:.1?}, history {:.1?} (beside them), rules {:.1?}",
+                    project.layout.harness_rel, t.files, t.discover, t.parse, t.history, t.rules
                 );
             }
             let opts = RenderOptions {
@@ -113,6 +116,9 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let color = use_color(cli.color, std::io::stderr().is_terminal());
             let render = RenderOptions { color, quiet: cli.quiet, path_prefix: project.shown_root.clone() };
             let mut stderr = std::io::stderr().lock();
+            if let Some(note) = built.checked.history_note.as_ref().filter(|_| !cli.quiet) {
+                writeln!(stderr, "note: {note}")?;
+            }
             stderr.write_all(report.render_human(&render).as_bytes())?;
             if cli.verbose {
                 let c = &built.checked;
@@ -121,8 +127,16 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 let t = &built.checked.timings;
                 writeln!(
                     stderr,
-                    "discover {:.1?}, parse {:.1?}, link {:.1?}, rules {:.1?}, search index {:.1?} ({} files), render+write {:.1?} (commit {:.1?})",
-                    t.discover, t.parse, t.link, t.rules, built.search, built.search_files, built.render, built.write
+                    "discover {:.1?}, parse {:.1?}, history {:.1?} (beside them), link {:.1?}, rules {:.1?}, search index {:.1?} ({} files), render+write {:.1?} (commit {:.1?})",
+                    t.discover,
+                    t.parse,
+                    t.history,
+                    t.link,
+                    t.rules,
+                    built.search,
+                    built.search_files,
+                    built.render,
+                    built.write
                 )?;
             }
             for b in &built.broken_links {

@@ -20,7 +20,8 @@ pub struct Summary {
     pub steps: Tally,
     /// Checklist items outside Steps (acceptance criteria, validation) by marker.
     pub checklists: Tally,
-    /// Decision-log entries: `dated`, `undated`.
+    /// Decision-log entries: `dated`, `from-git` (undated, dated by the commit that added them),
+    /// `undated`.
     pub decisions: Tally,
     /// Retrospectives: `filled`, `owed` (a finished plan without one), `not-due`.
     pub retrospectives: Tally,
@@ -74,9 +75,16 @@ pub fn summarise(harness: &Harness, graph: &Graph, report: &Report) -> Summary {
         for c in &plan.criteria {
             s.checklists.add(marker_name(c.marker), 1);
         }
-        let dated = plan.decisions.iter().filter(|d| d.date.is_some()).count();
-        s.decisions.add("dated", dated);
-        s.decisions.add("undated", plan.decisions.len() - dated);
+        for d in &plan.decisions {
+            s.decisions.add(
+                match (d.date, &d.git) {
+                    (Some(_), _) => "dated",
+                    (None, Some(_)) => "from-git",
+                    (None, None) => "undated",
+                },
+                1,
+            );
+        }
         s.retrospectives.add(retro_state(plan), 1);
     }
     if let Some(debt) = &harness.debt {
@@ -165,7 +173,12 @@ impl Summary {
         ];
         line("steps", Some(&self.steps), &markers, "");
         line("checklists", Some(&self.checklists), &markers, "");
-        line("decisions", Some(&self.decisions), &[("dated", "dated"), ("undated", "undated")], "");
+        line(
+            "decisions",
+            Some(&self.decisions),
+            &[("dated", "dated"), ("from-git", "dated from git"), ("undated", "undated")],
+            "",
+        );
         line(
             "retrospectives",
             Some(&self.retrospectives),

@@ -87,6 +87,8 @@ codes! {
     MalformedId = "E034", Error, "an `EP-`/`TD-` number is too long to name a plan or debt item";
     CaseCollision = "W035", Warning, "two pages' paths differ only in letter case (they collide on case-insensitive disks)";
     FinishedInActive = "W036", Warning, "a plan whose title says it is done, with every step `[x]`, is still in an active folder";
+    // History.
+    StalePlan = "W037", Warning, "an active plan no commit has touched for `stale_after_days` (default 30) before the repository's newest commit";
 }
 
 impl Code {

@@ -96,6 +96,10 @@ pub struct PlanGit {
     pub last: Option<GitStamp>,
     /// Whether the file has uncommitted changes.
     pub dirty: bool,
+    /// For an active plan no commit has touched for `stale_after_days` before the repository's
+    /// newest commit: how many days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale_days: Option<i64>,
 }
 
 /// When git first saw a step, and each of its states.

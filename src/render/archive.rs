@@ -112,7 +112,7 @@ pub fn build(h: &Harness, idx: &SiteIndex) -> (Vec<ArchivePage>, Vec<LessonsPage
         if !state.is_finished() {
             continue;
         }
-        let date = p.completed.as_ref().and_then(|c| c.date);
+        let date = p.completed_date();
         let date_s = date.map(|d| d.to_string()).unwrap_or_default();
         match p.retrospective.as_ref().filter(|r| r.is_filled()) {
             Some(r) => {

@@ -96,11 +96,11 @@ fn monthly(h: &Harness) -> Chart {
     let mut opened: BTreeMap<String, i64> = BTreeMap::new();
     let mut done: BTreeMap<String, i64> = BTreeMap::new();
     for p in &h.plans {
-        if let Some(d) = p.created.as_ref().and_then(|c| c.date) {
+        if let Some(d) = p.created_date() {
             *opened.entry(month_key(d)).or_default() += 1;
         }
         if p.state() == StatusKind::Completed
-            && let Some(d) = p.completed.as_ref().and_then(|c| c.date)
+            && let Some(d) = p.completed_date()
         {
             *done.entry(month_key(d)).or_default() += 1;
         }
@@ -146,8 +146,7 @@ const BUCKETS: [(&str, i32, i32); 7] = [
 fn cycle_times(h: &Harness) -> Chart {
     let mut counts = [0i64; BUCKETS.len()];
     for p in h.plans.iter().filter(|p| p.state() == StatusKind::Completed) {
-        let (Some(c), Some(d)) = (p.created.as_ref().and_then(|c| c.date), p.completed.as_ref().and_then(|c| c.date))
-        else {
+        let (Some(c), Some(d)) = (p.created_date(), p.completed_date()) else {
             continue;
         };
         let Ok(span) = d.since(c) else { continue };
@@ -275,7 +274,7 @@ fn nice_step(max: i64) -> i64 {
 
 fn lifelines(h: &Harness, idx: &SiteIndex, as_of: Option<Date>) -> (Chart, Vec<Lifeline>) {
     let mut plans: Vec<(Date, usize)> =
-        h.plans.iter().enumerate().filter_map(|(i, p)| Some((p.created.as_ref()?.date?, i))).collect();
+        h.plans.iter().enumerate().filter_map(|(i, p)| Some((p.created_date()?, i))).collect();
     plans.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     plans.truncate(LIFELINES_SHOWN);
     plans.sort();
@@ -284,12 +283,9 @@ fn lifelines(h: &Harness, idx: &SiteIndex, as_of: Option<Date>) -> (Chart, Vec<L
         match p.state() {
             // A finished plan ends when it was completed; an abandoned or superseded one without
             // a date, at its last decision.
-            state if state.is_finished() => p
-                .completed
-                .as_ref()
-                .and_then(|c| c.date)
-                .or_else(|| p.decisions.iter().filter_map(|d| d.date).max())
-                .or(as_of),
+            state if state.is_finished() => {
+                p.completed_date().or_else(|| p.decisions.iter().filter_map(|d| d.when()).max()).or(as_of)
+            }
             _ => as_of,
         }
     };
@@ -332,7 +328,7 @@ fn lifelines(h: &Harness, idx: &SiteIndex, as_of: Option<Date>) -> (Chart, Vec<L
                 y,
                 (x(stop) - x(created)).max(3.0),
             );
-            for d in p.decisions.iter().filter_map(|d| d.date) {
+            for d in p.decisions.iter().filter_map(|d| d.when()) {
                 let _ = write!(s, r#"<circle class="decision-dot" cx="{:.1}" cy="{:.1}" r="3"/>"#, x(d), y + 5.0);
             }
             table.push(Lifeline {

@@ -10,7 +10,7 @@ use crate::model::{
     StepMarker,
 };
 use crate::render::backlinks::{self, Backlinks, RefLink};
-use crate::render::summary::date;
+use crate::render::summary::{GitView, date, git_view};
 pub use crate::render::summary::{PlanSummary, StepBrief, is_blocked, plan_summary};
 use serde::Serialize;
 
@@ -96,6 +96,8 @@ pub struct StepView {
     pub depth: u8,
     /// Source line.
     pub line: u32,
+    /// When git saw the step added (while still to do), started, blocked and finished.
+    pub history: Vec<StepEvent>,
 }
 
 /// One decision on a timeline.
@@ -113,6 +115,8 @@ pub struct DecisionView {
     pub columns: Vec<NamedValue>,
     /// Source line.
     pub line: u32,
+    /// The commit the date comes from, when the entry writes none.
+    pub git: Option<GitView>,
 }
 
 /// The retrospective in its three parts.
@@ -304,6 +308,16 @@ fn step_view(s: &Step) -> StepView {
         reason_missing: s.marker == StepMarker::Blocked && s.reason.is_none(),
         depth: s.depth,
         line: s.span.line,
+        history: [
+            ("added", &s.git.added),
+            ("started", &s.git.started),
+            ("blocked", &s.git.blocked),
+            ("done", &s.git.done),
+        ]
+        .into_iter()
+        .filter_map(|(what, g)| g.as_ref().map(|g| StepEvent { what, git: git_view(g) }))
+        .filter(|e| e.what != "added" || s.marker == StepMarker::Todo)
+        .collect(),
     }
 }
 
@@ -332,12 +346,13 @@ fn criterion_view(c: &Criterion) -> StepView {
 
 fn decision_view(d: &Decision) -> DecisionView {
     DecisionView {
-        date: date(d.date),
+        date: date(d.when()),
         date_raw: if d.date.is_none() { d.date_raw.clone() } else { None },
         text_html: d.text_html.clone(),
         detail_html: d.detail_html.clone(),
         columns: d.columns.clone(),
         line: d.span.line,
+        git: d.git.as_ref().filter(|_| d.date.is_none()).map(git_view),
     }
 }
 
@@ -584,4 +599,13 @@ fn files_of(harness: &Harness, index: &SiteIndex, path: &str) -> Vec<FileView> {
             }
         })
         .collect()
+}
+
+/// A step's state change as git saw it.
+#[derive(Serialize, Clone, Debug)]
+pub struct StepEvent {
+    /// `added`, `started`, `blocked`, `done`.
+    pub what: &'static str,
+    /// The commit.
+    pub git: GitView,
 }

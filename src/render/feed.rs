@@ -38,7 +38,7 @@ pub fn atom(h: &Harness, idx: &SiteIndex, title: &str, base_url: Option<&str>) -
         let author = p.author.clone().unwrap_or_else(|| "unknown".to_string());
         let mut per_day: std::collections::HashMap<Date, usize> = std::collections::HashMap::new();
         for (k, d) in p.decisions.iter().enumerate() {
-            let Some(date) = d.date else { continue };
+            let Some(date) = d.when() else { continue };
             let n = per_day.entry(date).or_default();
             *n += 1;
             entries.push(Entry {
@@ -51,7 +51,7 @@ pub fn atom(h: &Harness, idx: &SiteIndex, title: &str, base_url: Option<&str>) -
             });
         }
         if p.state() == StatusKind::Completed
-            && let Some(date) = p.completed.as_ref().and_then(|c| c.date)
+            && let Some(date) = p.completed_date()
         {
             entries.push(Entry {
                 date,

@@ -262,12 +262,12 @@ pub fn newest_date(h: &Harness) -> Option<jiff::civil::Date> {
     h.plans
         .iter()
         .flat_map(|p| {
-            [p.created.as_ref(), p.completed.as_ref()]
+            [p.created_date(), p.completed_date()]
                 .into_iter()
                 .flatten()
-                .filter_map(|d| d.date)
-                .chain(p.decisions.iter().filter_map(|d| d.date))
+                .chain(p.decisions.iter().filter_map(|d| d.when()))
         })
+        .chain(h.newest_commit)
         .max()
 }
 
@@ -390,7 +390,7 @@ impl Renderer<'_> {
             .plans
             .iter()
             .filter(|p| p.state() == StatusKind::Completed)
-            .filter_map(|p| p.completed.as_ref().and_then(|d| d.date))
+            .filter_map(|p| p.completed_date())
             .filter(|d| Some(quarter_of(*d)) == quarter)
             .count();
         let active = self.summaries(StatusKind::Active);

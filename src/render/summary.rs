@@ -66,6 +66,17 @@ pub struct PlanSummary {
     pub last_decision: Option<String>,
     /// Number of decisions.
     pub decisions: usize,
+    /// The commit the Created date comes from, when the header writes none.
+    pub created_git: Option<GitView>,
+    /// The commit the Completed date comes from, when the header writes none.
+    pub completed_git: Option<GitView>,
+    /// The last commit that touched the plan.
+    pub last_activity: Option<GitView>,
+    /// Days between that commit and the repository's newest one, for an active plan past
+    /// `stale_after_days`.
+    pub stale_days: Option<i64>,
+    /// Whether the file has uncommitted changes.
+    pub uncommitted: bool,
 }
 
 pub(crate) fn date(d: Option<Date>) -> Option<String> {
@@ -82,15 +93,15 @@ fn brief(s: &Step) -> StepBrief {
 /// A plan's summary.
 pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
     let (done, total) = plan.progress();
-    let created = plan.created.as_ref().and_then(|d| d.date);
-    let completed = plan.completed.as_ref().and_then(|d| d.date);
+    let created = plan.created_date();
+    let completed = plan.completed_date();
     let duration_days = match (created, completed) {
         (Some(c), Some(d)) => d.since(c).ok().map(|span| span.get_days()),
         _ => None,
     };
     let state = plan.state();
     PlanSummary {
-        label: plan.number.map(|n| n.to_string()).unwrap_or_default(),
+        label: if plan.number.is_some() { plan.label() } else { String::new() },
         number: plan.number.map(|n| n.0),
         stem: plan.stem.clone(),
         url: url.to_string(),
@@ -109,8 +120,13 @@ pub fn plan_summary(plan: &Plan, url: &str) -> PlanSummary {
         percent: (done * 100).checked_div(total).unwrap_or(0),
         current: plan.steps.iter().find(|s| s.marker == StepMarker::InProgress).map(brief),
         blocked: plan.steps.iter().filter(|s| s.marker == StepMarker::Blocked).map(brief).collect(),
-        last_decision: date(plan.decisions.iter().filter_map(|d| d.date).max()),
+        last_decision: date(plan.decisions.iter().filter_map(|d| d.when()).max()),
         decisions: plan.decisions.len(),
+        created_git: plan.git_created().map(git_view),
+        completed_git: plan.git_completed().map(git_view),
+        last_activity: plan.git.as_ref().and_then(|g| g.last.as_ref()).map(git_view),
+        stale_days: plan.git.as_ref().and_then(|g| g.stale_days),
+        uncommitted: plan.git.as_ref().is_some_and(|g| g.dirty),
     }
 }
 
@@ -128,4 +144,22 @@ pub fn is_blocked(plan: &Plan) -> bool {
 pub fn first_words(text: &str, n: usize) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     if words.len() <= n { words.join(" ") } else { format!("{}…", words[..n].join(" ")) }
+}
+
+/// A date that comes from git: shown with a "from git" marker whose title names the commit and
+/// its author (never an e-mail address).
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct GitView {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The abbreviated commit id.
+    pub commit: String,
+    /// The marker's title: `from git: commit 1a2b3c4d5e by Ann`.
+    pub title: String,
+}
+
+/// The view of a git stamp.
+pub fn git_view(s: &crate::model::GitStamp) -> GitView {
+    let by = if s.author.is_empty() { String::new() } else { format!(" by {}", s.author) };
+    GitView { date: s.date.to_string(), commit: s.commit.clone(), title: format!("from git: commit {}{by}", s.commit) }
 }

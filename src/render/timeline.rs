@@ -34,6 +34,8 @@ pub struct TimelineEntry {
     pub state: &'static str,
     /// The plan's author.
     pub author: String,
+    /// The commit the date comes from, when the entry writes none.
+    pub git: Option<crate::render::summary::GitView>,
 }
 
 /// A month of a timeline page.
@@ -107,10 +109,12 @@ pub fn entries(h: &Harness, idx: &SiteIndex) -> (Vec<TimelineEntry>, Vec<Timelin
     let mut undated = Vec::new();
     for (i, plan) in h.plans.iter().enumerate() {
         for (k, d) in plan.decisions.iter().enumerate() {
+            let when = d.when();
             let entry = TimelineEntry {
-                date: d.date.map(|d| d.to_string()).unwrap_or_default(),
-                month: d.date.map(|d| format!("{:04}-{:02}", d.year(), d.month())).unwrap_or_default(),
-                year: d.date.map(|d| d.year().to_string()).unwrap_or_default(),
+                date: when.map(|d| d.to_string()).unwrap_or_default(),
+                month: when.map(|d| format!("{:04}-{:02}", d.year(), d.month())).unwrap_or_default(),
+                year: when.map(|d| d.year().to_string()).unwrap_or_default(),
+                git: d.git.as_ref().map(crate::render::summary::git_view),
                 text_html: if d.text_html.is_empty() { crate::render::escape(&d.text) } else { d.text_html.clone() },
                 detail_html: d.detail_html.clone(),
                 url: format!("{}#decision-{}", idx.plan_urls[i], k + 1),
@@ -119,7 +123,7 @@ pub fn entries(h: &Harness, idx: &SiteIndex) -> (Vec<TimelineEntry>, Vec<Timelin
                 state: plan.state().as_str(),
                 author: plan.author.clone().unwrap_or_default(),
             };
-            match d.date {
+            match when {
                 Some(date) => dated.push((date, plan.number.map_or(u32::MAX, |n| n.0), k, entry)),
                 None => undated.push(entry),
             }
@@ -194,11 +198,11 @@ pub struct LifeEvent {
 /// A plan's life at a glance: Created, decisions (those that mark a step as such), the end.
 pub fn life(plan: &Plan) -> Vec<LifeEvent> {
     let mut events = Vec::new();
-    if let Some(d) = plan.created.as_ref().and_then(|c| c.date) {
+    if let Some(d) = plan.created_date() {
         events.push(LifeEvent { date: d.to_string(), kind: "created", label: "Created".into(), anchor: String::new() });
     }
     for (k, d) in plan.decisions.iter().enumerate() {
-        let Some(date) = d.date else { continue };
+        let Some(date) = d.when() else { continue };
         let step = step_mentioned(&d.text);
         let (kind, label) = match step {
             Some(n) => ("step", format!("Step {n}: {}", first_words(&d.text, 12))),
@@ -212,7 +216,7 @@ pub fn life(plan: &Plan) -> Vec<LifeEvent> {
         StatusKind::Superseded => Some(("superseded", "Superseded")),
         _ => None,
     };
-    if let (Some((kind, label)), Some(d)) = (end, plan.completed.as_ref().and_then(|c| c.date)) {
+    if let (Some((kind, label)), Some(d)) = (end, plan.completed_date()) {
         events.push(LifeEvent { date: d.to_string(), kind, label: label.into(), anchor: String::new() });
     }
     events.sort_by(|a, b| a.date.cmp(&b.date));
@@ -234,7 +238,7 @@ pub fn completed_plans(h: &Harness, idx: &SiteIndex) -> Vec<(Date, PlanSummary)>
         .iter()
         .enumerate()
         .filter(|(_, p)| p.state() == StatusKind::Completed)
-        .filter_map(|(i, p)| Some((p.completed.as_ref()?.date?, plan_summary(p, &idx.plan_urls[i]))))
+        .filter_map(|(i, p)| Some((p.completed_date()?, plan_summary(p, &idx.plan_urls[i]))))
         .collect();
     out.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.number.cmp(&b.1.number)));
     out
@@ -246,6 +250,7 @@ mod tests {
 
     fn entry(date: &str) -> TimelineEntry {
         TimelineEntry {
+            git: None,
             date: date.into(),
             month: date[..7].into(),
             year: date[..4].into(),

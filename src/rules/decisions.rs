@@ -5,10 +5,17 @@ use crate::model::Plan;
 
 pub(super) fn check(plan: &Plan, out: &mut Vec<Diagnostic>) {
     for d in plan.decisions.iter().filter(|d| d.date.is_none() && d.date_raw.is_none()) {
-        out.push(
-            Diagnostic::new(Code::UndatedDecision, &plan.path, Some(d.span), "decision-log entry has no date")
-                .help("start the entry with its date: `- 2026-02-13: chose X over Y because Z`"),
-        );
+        let mut diag =
+            Diagnostic::new(Code::UndatedDecision, &plan.path, Some(d.span), "decision-log entry has no date");
+        diag = match &d.git {
+            // The site shows the commit's date; the tree should still say it.
+            Some(g) => diag.help(format!(
+                "git first saw this entry in commit {} on {}: write `- {}: …` to keep that date",
+                g.commit, g.date, g.date
+            )),
+            None => diag.help("start the entry with its date: `- 2026-02-13: chose X over Y because Z`"),
+        };
+        out.push(diag);
     }
     let mut latest = None;
     let mut first_inversion = None;

@@ -208,3 +208,21 @@ fn abandoned(plan: &Plan, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// An active plan no commit has touched for `stale_after_days` before the repository's newest
+/// commit (W037): measured against that commit, not the clock, so the result does not depend on
+/// when planbook runs.
+pub(super) fn check_stale(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    let Some(git) = &plan.git else { return };
+    let (Some(days), Some(last)) = (git.stale_days, &git.last) else { return };
+    out.push(
+        Diagnostic::new(
+            Code::StalePlan,
+            &plan.path,
+            Some(plan.title_span),
+            format!("active plan untouched for {days} days (last commit {} on {})", last.commit, last.date),
+        )
+        .label("stale")
+        .help("record where it stands (a decision, a `[~]` step, or `Status: blocked`), or finish or abandon it; `stale_after_days` in planbook.yaml sets the limit"),
+    );
+}

@@ -27,6 +27,7 @@ pub fn check(harness: &Harness) -> Vec<Diagnostic> {
             decisions::check(plan, &mut d);
             lifecycle::check(plan, &mut d);
             naming::check_name(plan, width, &mut d);
+            lifecycle::check_stale(plan, &mut d);
             d
         })
         .collect();

@@ -134,7 +134,7 @@ fn plan_records(p: &Plan, url: &str) -> Vec<Record> {
     let mut out = Vec::new();
     let status = p.state().as_str();
     let author = p.author.clone().unwrap_or_default();
-    let year = p.created.as_ref().and_then(|c| c.date).map(|d| d.year().to_string()).unwrap_or_default();
+    let year = p.created_date().map(|d| d.year().to_string()).unwrap_or_default();
     let label = if p.number.is_some() { format!("{} {}", p.label(), p.title) } else { p.title.clone() };
     let mut body = String::new();
     for part in [p.goal.as_deref().unwrap_or(""), p.context.as_deref().unwrap_or("")] {
@@ -167,17 +167,16 @@ fn plan_records(p: &Plan, url: &str) -> Vec<Record> {
         out.push(Record {
             kind: Kind::Decision,
             title: label.clone(),
-            heading: d.date.map_or_else(|| "Decision".to_string(), |d| d.to_string()),
+            heading: d.when().map_or_else(|| "Decision".to_string(), |d| d.to_string()),
             body: format!("{} {}", d.text, d.detail.as_deref().unwrap_or("")),
             url: format!("{url}#decision-{}", k + 1),
             status,
-            year: d.date.map_or_else(|| year.clone(), |d| d.year().to_string()),
+            year: d.when().map_or_else(|| year.clone(), |d| d.year().to_string()),
             author: author.clone(),
         });
     }
     if let Some(r) = &p.retrospective {
-        let done_year =
-            p.completed.as_ref().and_then(|c| c.date).map_or_else(|| year.clone(), |d| d.year().to_string());
+        let done_year = p.completed_date().map_or_else(|| year.clone(), |d| d.year().to_string());
         for e in &r.entries {
             let part = match e.part {
                 RetroPart::WentWell => "What went well",
