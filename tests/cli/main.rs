@@ -11,6 +11,7 @@ mod forms_files;
 mod forms_refs;
 mod forms_status;
 mod forms_tables;
+mod gen_history;
 mod golden;
 mod history;
 mod hostile;
