@@ -132,7 +132,13 @@ fn retrospective_and_dates(plan: &Plan, out: &mut Vec<Diagnostic>) {
                 plan.status.span.or(Some(plan.title_span)),
                 "completed plan has no Completed date",
             )
-            .help("add `**Completed**: YYYY-MM-DD` under the title"),
+            .help(match plan.git_completed() {
+                Some(g) => format!(
+                    "git says it was completed in commit {} on {}: add `**Completed**: {}` under the title",
+                    g.commit, g.date, g.date
+                ),
+                None => "add `**Completed**: YYYY-MM-DD` under the title".to_string(),
+            }),
         ),
         (Some(done), Some(created)) => {
             if let (Some(d), Some(c)) = (done.date, created.date)
