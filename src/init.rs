@@ -144,6 +144,9 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          # The whole history: planbook dates undated decisions and steps from git.
+          fetch-depth: 0
       - id: pages
         uses: actions/configure-pages@v5
       - uses: dtolnay/rust-toolchain@stable
