@@ -399,6 +399,34 @@ pub fn life_strip(events: &[crate::render::timeline::LifeEvent], newest: Option<
     s
 }
 
+/// A small burn-up of a plan's steps: how many were done by each date git saw a step finished,
+/// against the number of steps. Empty when git dates no step.
+pub fn burn_up(plan: &crate::model::Plan) -> String {
+    let mut done: Vec<Date> = plan.steps.iter().filter_map(|s| s.git.done.as_ref().map(|g| g.date)).collect();
+    if done.is_empty() {
+        return String::new();
+    }
+    done.sort();
+    let total = plan.steps.len().max(1);
+    let start = plan.created_date().filter(|c| *c <= done[0]).unwrap_or(done[0]);
+    let end = *done.last().unwrap_or(&start);
+    let days = end.since(start).map(|s| s.get_days()).unwrap_or(0).max(1) as f64;
+    let (left, width, top, height) = (8.0, 344.0, 8.0, 60.0);
+    let x = |d: Date| left + width * (d.since(start).map(|s| s.get_days()).unwrap_or(0) as f64 / days);
+    let y = |n: usize| top + height * (1.0 - n as f64 / total as f64);
+    let mut points = format!("{left:.1},{:.1}", y(0));
+    for (k, d) in done.iter().enumerate() {
+        // A step: flat until the day, then up.
+        let _ = write!(points, " {:.1},{:.1} {:.1},{:.1}", x(*d), y(k), x(*d), y(k + 1));
+    }
+    let label = format!("{} of {total} steps done by {end}, from git", done.len());
+    format!(
+        r#"<svg class="burn-up" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 92" width="360" height="92" role="img" aria-label="{label}"><title>{label}</title><line class="total" x1="{left}" x2="{:.1}" y1="{top}" y2="{top}"/><polyline class="done" points="{points}"/><text x="{left}" y="88">{start}</text><text x="{:.1}" y="88" text-anchor="end">{end}</text></svg>"#,
+        left + width,
+        left + width,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

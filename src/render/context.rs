@@ -210,6 +210,8 @@ pub struct PlanView {
     pub life_svg: String,
     /// The plan's companion files, shown as panels.
     pub files: Vec<FileView>,
+    /// Steps done over time, from git (empty without).
+    pub burn_up_svg: String,
 }
 
 /// A debt item on the debt page.
@@ -467,6 +469,7 @@ pub fn plan_view(
         next,
         life_svg: crate::render::charts::life_strip(&life, newest),
         files: files_of(harness, index, &plan.path),
+        burn_up_svg: crate::render::charts::burn_up(plan),
         life,
         relations: backlinks::relations(harness, index, graph, NodeId::Plan(i)),
         referenced_by: backlinks::referenced_by(harness, index, graph, NodeId::Plan(i), repo_url),

@@ -366,6 +366,7 @@ impl Renderer<'_> {
             completed_in_quarter: usize,
             quarter: Option<String>,
             open_debt: usize,
+            stale: usize,
         }
         #[derive(Serialize)]
         struct Dashboard {
@@ -376,6 +377,7 @@ impl Renderer<'_> {
             completed: Vec<PlanSummary>,
             superseded: Vec<PlanSummary>,
             abandoned: Vec<PlanSummary>,
+            stale: Vec<PlanSummary>,
         }
         let h = self.input.harness;
         let mut completed = self.summaries(StatusKind::Completed);
@@ -394,7 +396,11 @@ impl Renderer<'_> {
             .filter(|d| Some(quarter_of(*d)) == quarter)
             .count();
         let active = self.summaries(StatusKind::Active);
+        // Longest untouched first.
+        let mut stale: Vec<PlanSummary> = active.iter().filter(|p| p.stale_days.is_some()).cloned().collect();
+        stale.sort_by(|a, b| b.stale_days.cmp(&a.stale_days).then(a.number.cmp(&b.number)));
         let counts = Counts {
+            stale: stale.len(),
             plans: h.plans.len(),
             active: active.len(),
             blocked: h.plans.iter().filter(|p| context::is_blocked(p)).count(),
@@ -410,6 +416,7 @@ impl Renderer<'_> {
             completed,
             superseded: self.summaries(StatusKind::Superseded),
             abandoned: self.summaries(StatusKind::Abandoned),
+            stale,
         };
         let title = self.site.title.clone();
         self.page("dashboard.html", link::DASHBOARD, &title, "dashboard", "Where the exec plans stand", &data)

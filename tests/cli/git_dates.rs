@@ -139,6 +139,8 @@ fn git_dates_fill_in_what_the_text_does_not_say() {
     assert!(steps.contains(r#"started <time datetime="2026-01-05""#), "{steps}");
     assert!(steps.contains(r#"done <time datetime="2026-01-10""#), "{steps}");
     assert!(steps.contains(r#"done <time datetime="2026-01-20""#), "{steps}");
+    // A burn-up of the steps.
+    assert!(steps.contains(r#"aria-label="2 of 2 steps done by 2026-01-20, from git""#), "{steps}");
     // The timeline shows both decisions at their commit dates (none undated).
     let timeline = site.read("site/timeline/index.html");
     assert!(timeline.contains(r#"<time datetime="2026-01-10">2026-01-10</time> <span class="from-git""#), "{timeline}");
@@ -150,6 +152,12 @@ fn git_dates_fill_in_what_the_text_does_not_say() {
     // The dashboard flags the stale plan.
     let dashboard = site.read("site/index.html");
     assert!(dashboard.contains(r#"class="badge stale""#), "{dashboard}");
+    let stale = dashboard
+        .split(r#"<h2 id="stale-plans">Stale</h2>"#)
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_default();
+    assert!(stale.contains("EP-002") && stale.contains("72 days") && !stale.contains("EP-001"), "{dashboard}");
     // The same history gives the same site.
     let first = site.read("site/plans/001-cache/index.html");
     assert_eq!(site.run(&["build"]).code, 0);
