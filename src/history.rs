@@ -183,10 +183,21 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
     reader.end_hunk();
     let _ = child.wait();
     let dirty = dirty_files(root, &plans, &reader.prefix);
-    let note = shallow.then(|| {
-        "history is shallow: dates from git are partial (fetch with `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
-            .to_string()
-    });
+    let note = if shallow {
+        Some(
+            "history is shallow: dates from git are partial (fetch with `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
+                .to_string(),
+        )
+    } else if !dirty.is_empty() {
+        let n = dirty.len();
+        Some(format!(
+            "{n} plan file{} uncommitted edits: {} new lines have no dates from git until committed",
+            if n == 1 { " has" } else { "s have" },
+            if n == 1 { "its" } else { "their" }
+        ))
+    } else {
+        None
+    };
     Ok(History {
         commits: reader.commits,
         files: reader.files,

@@ -183,6 +183,11 @@ fn without_full_history_it_builds_and_says_what_is_missing() {
     let build = shallow.run(&["build"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(build.stderr.matches("note: history is shallow").count(), 1, "{}", build.stderr);
+    // Uncommitted edits are said once.
+    site.write("docs/harness/exec-plans/active/002-logs.md", "# EP-002: Logs\n\n**Status**: active\n");
+    let build = site.run(&["build"]);
+    assert!(build.stderr.contains("note: 1 plan file has uncommitted edits"), "{}", build.stderr);
+    assert!(site.read("site/plans/002-logs/index.html").contains("uncommitted edits"));
     // `git: false` reads no history.
     site.write("planbook.yaml", "git: false\n");
     let check = site.run(&["check", "--format", "json", "--summary"]);
