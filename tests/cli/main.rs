@@ -12,6 +12,7 @@ mod forms_refs;
 mod forms_status;
 mod forms_tables;
 mod gen_history;
+mod git_dates;
 mod golden;
 mod history;
 mod hostile;

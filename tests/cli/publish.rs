@@ -205,7 +205,8 @@ fn init_writes_a_config_and_a_valid_pages_workflow() {
     let uses: Vec<&str> = build.iter().filter_map(|s| s["uses"].as_str()).collect();
     assert!(uses.iter().any(|u| u.starts_with("actions/checkout@")));
     // The whole history, for dates from git.
-    let checkout = build.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/checkout@"))).unwrap();
+    let checkout =
+        build.iter().find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with("actions/checkout@"))).unwrap();
     assert_eq!(checkout["with"]["fetch-depth"], 0);
     assert!(uses.iter().any(|u| u.starts_with("actions/configure-pages@")));
     assert!(uses.iter().any(|u| u.starts_with("actions/upload-pages-artifact@")));
