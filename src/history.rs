@@ -13,12 +13,11 @@
 use crate::model::{GitStamp, Harness, StepMarker};
 use jiff::civil::Date;
 use std::collections::{BTreeSet, HashMap};
-use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// One commit, as the history keeps it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commit {
     /// The abbreviated commit id (10 hex digits).
     pub id: String,
@@ -29,7 +28,7 @@ pub struct Commit {
 }
 
 /// When a line of a plan first appeared, and when a task item first showed each marker.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LineHistory {
     /// The commit (index into `History::commits`) that first had the line.
     pub first: u32,
@@ -38,7 +37,7 @@ pub struct LineHistory {
 }
 
 /// The history of one plan file, under its current path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FileHistory {
     /// The commit that added the file (under any earlier name).
     pub created: u32,
@@ -96,8 +95,8 @@ pub fn read(root: &Path, harness_rel: &str, opts: Options) -> History {
 /// The commit HEAD points at, if `root` is in a git work tree (cheap: watch mode asks after
 /// every batch of events).
 pub fn head(root: &Path) -> Option<String> {
-    let out = git(root).args(["rev-parse", "--verify", "-q", "HEAD"]).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let repo = gix::discover(root).ok()?;
+    repo.head_id().ok().map(|id| id.detach().to_string())
 }
 
 fn git(root: &Path) -> Command {
@@ -108,81 +107,46 @@ fn git(root: &Path) -> Command {
 }
 
 fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, String> {
-    let probe = git(root)
-        .args(["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-prefix"])
-        .stderr(Stdio::null())
-        .output();
-    let probe = match probe {
-        Ok(o) => o,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err("git is not installed: dates come from the text only".to_string());
-        }
-        Err(e) => return Err(format!("could not run git ({e}): dates come from the text only")),
+    // Not a repository (or one planbook cannot open): no history, nothing to say.
+    let repo = gix::discover(root).map_err(|_| String::new())?;
+    let Some(workdir) = repo.workdir() else { return Err(String::new()) };
+    // Paths in the history are relative to the top of the work tree; ROOT may be below it.
+    let canonical = |p: &Path| crate::paths::canonical(p).unwrap_or_else(|_| p.to_path_buf());
+    let Ok(below) = canonical(root).strip_prefix(canonical(workdir)).map(Path::to_path_buf) else {
+        return Err(String::new());
     };
-    if !probe.status.success() {
-        return Err(String::new());
+    let mut prefix: String =
+        below.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/");
+    if !prefix.is_empty() {
+        prefix.push('/');
     }
-    let text = String::from_utf8_lossy(&probe.stdout);
-    let mut lines = text.lines();
-    if lines.next() != Some("true") {
-        return Err(String::new());
-    }
-    let shallow = lines.next() == Some("true");
-    // Paths in the log are relative to the top of the work tree; ROOT may be below it.
-    let prefix = lines.next().unwrap_or_default().to_string();
-    let Some(head) = head(root) else {
+    let shallow = repo.is_shallow().unwrap_or(false);
+    let Ok(head) = repo.head_id() else {
         return Err("the repository has no commits yet: dates come from the text only".to_string());
     };
-    let newest = git(root)
-        .args(["log", "-1", "--format=%ct", "HEAD"])
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<i64>().ok())
-        .and_then(date_of);
-    let plans = if harness_rel == "." { "exec-plans".to_string() } else { format!("{harness_rel}/exec-plans") };
-    let mut child = git(root)
-        .args([
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "--reverse",
-            "--topo-order",
-            "-M",
-            "--format=%x00%h%x00%ct%x00%an",
-            "--abbrev=10",
-            "-p",
-            "--unified=0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--",
-            &plans,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("could not run git log ({e}): dates come from the text only"))?;
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut reader = Reader { prefix, authors: opts.authors, ..Reader::default() };
-    let mut input = std::io::BufReader::with_capacity(1 << 16, stdout);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        match input.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {
-                if buf.last() == Some(&b'\n') {
-                    buf.pop();
-                }
-                reader.line(&String::from_utf8_lossy(&buf));
-            }
-            Err(_) => break,
+    let head_id = head.detach();
+    let newest = repo.find_commit(head_id).ok().and_then(|c| c.time().ok()).and_then(|t| date_of(t.seconds));
+    let plans =
+        if harness_rel == "." { format!("{prefix}exec-plans") } else { format!("{prefix}{harness_rel}/exec-plans") };
+    let mut reader = Reader { prefix: prefix.clone(), authors: opts.authors, ..Reader::default() };
+    // What an earlier build read, kept under `.git/planbook/`: only newer commits are read.
+    let cache_path = repo.git_dir().join("planbook").join(CACHE_FILE);
+    let key = CacheKey { version: CACHE_VERSION, plans: plans.clone(), authors: opts.authors };
+    let since = match read_cache(&cache_path, &key) {
+        Some(cached) => {
+            reader.commits = cached.commits;
+            reader.files = cached.files;
+            gix::ObjectId::from_hex(cached.head.as_bytes()).ok()
         }
+        None => None,
+    };
+    let fresh = since != Some(head_id);
+    if fresh {
+        walk(&repo, head_id, &plans, &mut reader, since)
+            .map_err(|e| format!("could not read git history ({e}): dates come from the text only"))?;
+        write_cache(&cache_path, &key, &head_id.to_string(), &reader);
     }
-    reader.end_hunk();
-    let _ = child.wait();
-    let dirty = dirty_files(root, &plans, &reader.prefix);
+    let dirty = dirty_files(root, &plans, &prefix);
     let note = if shallow {
         Some(
             "history is shallow: dates from git are partial (fetch with `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
@@ -204,9 +168,198 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
         newest,
         note,
         dirty,
-        head: Some(head),
+        head: Some(head_id.to_string()),
         stale_after_days: opts.stale_after_days,
     })
+}
+
+/// Every commit from the oldest, each diffed against its first parent inside `plans` (commits
+/// that leave the folder as it was are passed over), with renames tracked and line diffs of
+/// changed files handed to `reader`.
+fn walk(
+    repo: &gix::Repository,
+    head: gix::ObjectId,
+    plans: &str,
+    reader: &mut Reader,
+    since: Option<gix::ObjectId>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
+    use gix::object::tree::diff::Change;
+    let mut ids: Vec<gix::ObjectId> = Vec::new();
+    for info in repo.rev_walk([head]).all()? {
+        ids.push(info?.id);
+    }
+    // Parents before children.
+    ids.reverse();
+    // Continue after the commit the cache was read up to; when history was rewritten (it is
+    // no longer an ancestor), start again.
+    let start = since.and_then(|s| ids.iter().position(|id| *id == s));
+    if since.is_some() && start.is_none() {
+        reader.commits.clear();
+        reader.files.clear();
+    }
+    let ids = match start {
+        Some(i) => ids.split_off(i + 1),
+        None => ids,
+    };
+    let empty = repo.empty_tree();
+    let mut cache = repo.diff_resource_cache_for_tree_diff()?;
+    let mut diff = Diff::default();
+    let subtree = |commit: &gix::Commit<'_>| -> Result<Option<gix::ObjectId>, Box<dyn std::error::Error>> {
+        Ok(commit.tree()?.lookup_entry_by_path(plans)?.map(|e| e.object_id()))
+    };
+    // The previous commit and its plan folder: in a linear history, the first parent's.
+    let mut prev: Option<(gix::ObjectId, Option<gix::ObjectId>)> = None;
+    if let Some(s) = since.filter(|_| start.is_some()) {
+        prev = Some((s, subtree(&repo.find_commit(s)?)?));
+    }
+    let mut changes: Vec<(Option<String>, Option<String>, gix::ObjectId, gix::ObjectId)> = Vec::new();
+    let null = repo.object_hash().null();
+    for id in ids {
+        let commit = repo.find_commit(id)?;
+        let this = subtree(&commit)?;
+        let parent = match (commit.parent_ids().next(), prev) {
+            (None, _) => None,
+            (Some(p), Some((prev_id, prev_sub))) if p == prev_id => prev_sub,
+            // A parent that is not there is the edge of a shallow clone: the files are new here.
+            (Some(p), _) => match repo.find_commit(p) {
+                Ok(parent) => subtree(&parent)?,
+                Err(_) => None,
+            },
+        };
+        prev = Some((id, this));
+        if this == parent {
+            continue;
+        }
+        let old_tree = match parent {
+            Some(t) => repo.find_tree(t)?,
+            None => empty.clone(),
+        };
+        let new_tree = match this {
+            Some(t) => repo.find_tree(t)?,
+            None => empty.clone(),
+        };
+        changes.clear();
+        old_tree
+            .changes()?
+            .options(|o| {
+                o.track_path().track_rewrites(Some(gix::diff::Rewrites::default()));
+            })
+            .for_each_to_obtain_tree_with_cache(&new_tree, &mut cache, |change| {
+                match change {
+                    Change::Addition { location, entry_mode, id, .. } if entry_mode.is_blob() => {
+                        changes.push((None, Some(location.to_string()), null, id.detach()));
+                    }
+                    Change::Deletion { location, entry_mode, id, .. } if entry_mode.is_blob() => {
+                        changes.push((Some(location.to_string()), None, id.detach(), null));
+                    }
+                    Change::Modification { location, entry_mode, previous_id, id, .. } if entry_mode.is_blob() => {
+                        changes.push((
+                            Some(location.to_string()),
+                            Some(location.to_string()),
+                            previous_id.detach(),
+                            id.detach(),
+                        ));
+                    }
+                    Change::Rewrite { source_location, location, source_id, id, entry_mode, .. }
+                        if entry_mode.is_blob() =>
+                    {
+                        changes.push((
+                            Some(source_location.to_string()),
+                            Some(location.to_string()),
+                            source_id.detach(),
+                            id.detach(),
+                        ));
+                    }
+                    _ => {}
+                }
+                Ok(std::ops::ControlFlow::Continue(()))
+            })?;
+        cache.clear_resource_cache_keep_allocation();
+        // Changes in path order, whatever order the tree diff found them in.
+        changes.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+        let time = commit.time()?.seconds;
+        let author = commit.author()?.name.to_string();
+        reader.commit(&id.to_hex_with_len(10).to_string(), time, &author);
+        for (from, to, old_id, new_id) in &changes {
+            let under = |p: &String| format!("{plans}/{p}");
+            reader.change(from.as_ref().map(under).as_deref(), to.as_ref().map(under).as_deref());
+            if old_id == new_id || to.is_none() {
+                continue;
+            }
+            let old = if old_id.is_null() { Vec::new() } else { repo.find_blob(*old_id)?.detach().data };
+            let new = repo.find_blob(*new_id)?.detach().data;
+            let input = InternedInput::new(byte_lines(&old), byte_lines(&new));
+            diff.compute_with(Algorithm::Histogram, &input.before, &input.after, input.interner.num_tokens());
+            diff.postprocess_lines(&input);
+            let text = |t: &_| {
+                let line = String::from_utf8_lossy(input.interner[*t]).to_string();
+                line.trim_end_matches(['\n', '\r']).to_string()
+            };
+            for hunk in diff.hunks() {
+                let removed: Vec<String> =
+                    input.before[hunk.before.start as usize..hunk.before.end as usize].iter().map(text).collect();
+                let added: Vec<String> =
+                    input.after[hunk.after.start as usize..hunk.after.end as usize].iter().map(text).collect();
+                reader.hunk(removed, added);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The cache's file under `.git/planbook/`, and its format's version (bump on any change to
+/// what is kept or how lines are keyed).
+const CACHE_FILE: &str = "history-v1.json";
+const CACHE_VERSION: u32 = 1;
+
+/// What a cache must have been read with to be used.
+#[derive(serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+struct CacheKey {
+    version: u32,
+    plans: String,
+    authors: bool,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Cached {
+    key: CacheKey,
+    /// The commit it was read up to.
+    head: String,
+    commits: Vec<Commit>,
+    files: HashMap<String, FileHistory>,
+}
+
+fn read_cache(path: &Path, key: &CacheKey) -> Option<Cached> {
+    let file = std::fs::File::open(path).ok()?;
+    let cached: Cached = serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, file)).ok()?;
+    (cached.key == *key).then_some(cached)
+}
+
+/// Writes the cache beside the repository's own files (a temporary file renamed into place,
+/// so a killed build leaves the previous cache or none); failing to write is not an error.
+fn write_cache(path: &Path, key: &CacheKey, head: &str, reader: &Reader) {
+    #[derive(serde::Serialize)]
+    struct CachedRef<'a> {
+        key: &'a CacheKey,
+        head: &'a str,
+        commits: &'a [Commit],
+        files: &'a HashMap<String, FileHistory>,
+    }
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let tmp = dir.join(format!(".{CACHE_FILE}.tmp-{}", std::process::id()));
+    let Ok(file) = std::fs::File::create(&tmp) else { return };
+    let data = CachedRef { key, head, commits: &reader.commits, files: &reader.files };
+    let written = {
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+        serde_json::to_writer(&mut w, &data).is_ok() && std::io::Write::flush(&mut w).is_ok()
+    };
+    if !(written && std::fs::rename(&tmp, path).is_ok()) {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// Plan files with uncommitted changes (`git status`), relative to the root.
@@ -231,129 +384,71 @@ fn date_of(seconds: i64) -> Option<Date> {
     jiff::civil::date(1970, 1, 1).checked_add(jiff::Span::new().try_days(days).ok()?).ok()
 }
 
-/// The state of reading `git log -p` line by line.
+/// What the history has seen so far, fed commit by commit, change by change, hunk by hunk.
 #[derive(Default)]
 struct Reader {
     prefix: String,
     authors: bool,
     commits: Vec<Commit>,
     files: HashMap<String, FileHistory>,
-    /// The file the current diff is about (its path now, relative to the root).
+    /// The file the current change is about (its path now, relative to the root).
     current: Option<String>,
-    /// `diff --git` header state: the old path, and whether this diff creates the file.
-    old: Option<String>,
-    new_file: bool,
-    /// Removed and added lines of the current hunk (pairs become edits).
-    removed: Vec<String>,
-    added: Vec<String>,
-    /// Lines of the current hunk still to come: (removed, added).
-    pending: (usize, usize),
 }
 
 impl Reader {
-    fn line(&mut self, line: &str) {
-        if let Some(rest) = line.strip_prefix('\0') {
-            self.end_hunk();
-            self.pending = (0, 0);
-            self.current = None;
-            let mut parts = rest.split('\0');
-            let (Some(id), Some(ts), author) = (parts.next(), parts.next(), parts.next()) else { return };
-            let Some(date) = ts.trim().parse::<i64>().ok().and_then(date_of) else { return };
-            let author = if self.authors { author.unwrap_or_default().trim().to_string() } else { String::new() };
-            self.commits.push(Commit { id: id.trim().to_string(), date, author });
-            return;
-        }
+    /// A new commit (`seconds` since the epoch, UTC).
+    fn commit(&mut self, id: &str, seconds: i64, author: &str) {
+        self.current = None;
+        let Some(date) = date_of(seconds) else { return };
+        let author = if self.authors { author.trim().to_string() } else { String::new() };
+        self.commits.push(Commit { id: id.to_string(), date, author });
+    }
+
+    /// A file changed: added (`from` is none), deleted (`to` is none), modified or renamed.
+    /// Paths are relative to the top of the work tree.
+    fn change(&mut self, from: Option<&str>, to: Option<&str>) {
+        self.current = None;
         let Some(commit) = self.commits.len().checked_sub(1).map(|c| c as u32) else { return };
-        if self.pending != (0, 0) {
-            // Inside a hunk every line is content, whatever it starts with.
-            match line.as_bytes().first() {
-                Some(b'-') if self.pending.0 > 0 => {
-                    self.pending.0 -= 1;
-                    self.removed.push(line[1..].to_string());
-                    return;
+        let from = from.and_then(|f| self.relative(f));
+        let to = to.and_then(|t| self.relative(t));
+        match (from, to) {
+            (Some(from), None) => {
+                self.files.remove(&from);
+            }
+            (None, Some(to)) => {
+                // Added (again, after a deletion: a new file). A plan written straight into
+                // `completed/` was finished when it was added.
+                let mut fh = FileHistory { created: commit, last: commit, ..FileHistory::default() };
+                if is_finished_folder(&to) {
+                    fh.moved_to_finished = Some(commit);
                 }
-                Some(b'+') if self.pending.1 > 0 => {
-                    self.pending.1 -= 1;
-                    self.added.push(line[1..].to_string());
-                    return;
+                self.files.insert(to.clone(), fh);
+                self.current = Some(to);
+            }
+            (Some(from), Some(to)) => {
+                let mut fh =
+                    self.files.remove(&from).unwrap_or(FileHistory { created: commit, ..FileHistory::default() });
+                if from != to && is_finished_folder(&to) && !is_finished_folder(&from) && fh.moved_to_finished.is_none()
+                {
+                    fh.moved_to_finished = Some(commit);
                 }
-                // `\ No newline at end of file`, or a count that was off: the hunk is over.
-                _ => self.pending = (0, 0),
+                fh.last = commit;
+                self.files.insert(to.clone(), fh);
+                self.current = Some(to);
             }
-        }
-        if let Some(paths) = line.strip_prefix("diff --git ") {
-            self.end_hunk();
-            // `a/OLD b/NEW`: paths with spaces are ambiguous here; the rename and `+++` lines
-            // that follow say them exactly.
-            let new = paths.rsplit_once(" b/").map(|(_, n)| n.to_string());
-            let old = paths.strip_prefix("a/").and_then(|p| p.rsplit_once(" b/")).map(|(o, _)| o.to_string());
-            self.old = old;
-            self.new_file = false;
-            self.current = new.and_then(|n| self.relative(&n));
-            return;
-        }
-        if line.starts_with("new file mode") {
-            self.new_file = true;
-            return;
-        }
-        if let Some(from) = line.strip_prefix("rename from ") {
-            self.old = Some(from.to_string());
-            return;
-        }
-        if let Some(to) = line.strip_prefix("rename to ") {
-            let (Some(from), Some(to)) = (self.old.take().and_then(|f| self.relative(&f)), self.relative(to)) else {
-                return;
-            };
-            let mut fh = self.files.remove(&from).unwrap_or(FileHistory { created: commit, ..FileHistory::default() });
-            if is_finished_folder(&to) && !is_finished_folder(&from) && fh.moved_to_finished.is_none() {
-                fh.moved_to_finished = Some(commit);
-            }
-            fh.last = commit;
-            self.files.insert(to.clone(), fh);
-            self.current = Some(to);
-            return;
-        }
-        if line.starts_with("deleted file mode") {
-            if let Some(c) = self.current.take() {
-                self.files.remove(&c);
-            }
-            return;
-        }
-        if let Some(to) = line.strip_prefix("+++ ") {
-            if let Some(p) = to.strip_prefix("b/").and_then(|p| self.relative(p)) {
-                self.current = Some(p);
-            }
-            let Some(cur) = self.current.clone() else { return };
-            let new_file = self.new_file;
-            let fh = self.files.entry(cur).or_insert_with(|| FileHistory { created: commit, ..FileHistory::default() });
-            if new_file {
-                // Added again after a deletion: a new file.
-                *fh = FileHistory { created: commit, ..FileHistory::default() };
-            }
-            fh.last = commit;
-            return;
-        }
-        if let Some(header) = line.strip_prefix("@@ ") {
-            self.end_hunk();
-            // `@@ -a,b +c,d @@`: b lines removed, d added follow (a count of 1 is left out).
-            let count = |part: Option<&str>| -> usize {
-                part.map_or(0, |p| p.split_once(',').map_or(1, |(_, n)| n.parse().unwrap_or(0)))
-            };
-            let mut parts = header.split(' ');
-            self.pending = (count(parts.next()), count(parts.next()));
+            (None, None) => {}
         }
     }
 
-    /// A path from the log (relative to the work tree's top) relative to the root.
+    /// A path of the work tree relative to the root.
     fn relative(&self, path: &str) -> Option<String> {
         path.strip_prefix(self.prefix.as_str()).map(str::to_string)
     }
 
-    /// Records the added lines of the hunk just read. An added line that replaces a removed one
-    /// at the same place and reads nearly the same (a typo fix, a changed marker) keeps the
-    /// removed line's first commit.
-    fn end_hunk(&mut self) {
-        let (removed, added) = (std::mem::take(&mut self.removed), std::mem::take(&mut self.added));
+    /// Records the added lines of one hunk of the current file. An added line that replaces a
+    /// removed one at the same place and reads nearly the same (a typo fix, a changed marker)
+    /// keeps the removed line's first commit.
+    fn hunk(&mut self, removed: Vec<String>, added: Vec<String>) {
         let Some(commit) = self.commits.len().checked_sub(1).map(|c| c as u32) else { return };
         let Some(fh) = self.current.as_ref().and_then(|c| self.files.get_mut(c)) else { return };
         for (i, text) in added.iter().enumerate() {
@@ -544,35 +639,21 @@ mod tests {
     }
 
     #[test]
-    fn reads_a_log_with_renames_markers_and_typo_fixes() {
-        let log = "\0aaaaaaaaaa\x001767225600\0Ann\n\
-diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/active/001-x.md\n\
-new file mode 100644\n\
---- /dev/null\n\
-+++ b/d/exec-plans/active/001-x.md\n\
-@@ -0,0 +1,3 @@\n\
-+# EP-001: X\n\
-+- [ ] Step 1: build the cache\n\
-+- Chose LRU over LFU for the cahce\n\
-\0bbbbbbbbbb\x001767312000\0Bob\n\
-diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/active/001-x.md\n\
---- a/d/exec-plans/active/001-x.md\n\
-+++ b/d/exec-plans/active/001-x.md\n\
-@@ -2,2 +2,2 @@\n\
--- [ ] Step 1: build the cache\n\
--- Chose LRU over LFU for the cahce\n\
-+- [x] Step 1: build the cache\n\
-+- Chose LRU over LFU for the cache\n\
-\0cccccccccc\x001767398400\0Ann\n\
-diff --git a/d/exec-plans/active/001-x.md b/d/exec-plans/completed/001-x.md\n\
-similarity index 100%\n\
-rename from d/exec-plans/active/001-x.md\n\
-rename to d/exec-plans/completed/001-x.md\n";
+    fn reads_a_history_with_renames_markers_and_typo_fixes() {
+        let lines = |ls: &[&str]| ls.iter().map(|l| l.to_string()).collect::<Vec<_>>();
         let mut r = Reader { authors: true, ..Reader::default() };
-        for l in log.lines() {
-            r.line(l);
-        }
-        r.end_hunk();
+        let (active, done) = ("d/exec-plans/active/001-x.md", "d/exec-plans/completed/001-x.md");
+        r.commit("aaaaaaaaaa", 1_767_225_600, "Ann");
+        r.change(None, Some(active));
+        r.hunk(vec![], lines(&["# EP-001: X", "- [ ] Step 1: build the cache", "- Chose LRU over LFU for the cahce"]));
+        r.commit("bbbbbbbbbb", 1_767_312_000, "Bob");
+        r.change(Some(active), Some(active));
+        r.hunk(
+            lines(&["- [ ] Step 1: build the cache", "- Chose LRU over LFU for the cahce"]),
+            lines(&["- [x] Step 1: build the cache", "- Chose LRU over LFU for the cache"]),
+        );
+        r.commit("cccccccccc", 1_767_398_400, "Ann");
+        r.change(Some(active), Some(done));
         assert_eq!(r.commits.len(), 3);
         assert!(!r.files.contains_key("d/exec-plans/active/001-x.md"));
         let fh = &r.files["d/exec-plans/completed/001-x.md"];

@@ -158,10 +158,26 @@ fn git_dates_fill_in_what_the_text_does_not_say() {
         .and_then(|s| s.split("</section>").next())
         .unwrap_or_default();
     assert!(stale.contains("EP-002") && stale.contains("72 days") && !stale.contains("EP-001"), "{dashboard}");
-    // The same history gives the same site.
+    // The same history gives the same site, read from the cache under `.git/planbook/`.
+    assert!(site.root().join(".git/planbook/history-v1.json").is_file());
     let first = site.read("site/plans/001-cache/index.html");
     assert_eq!(site.run(&["build"]).code, 0);
     assert_eq!(site.read("site/plans/001-cache/index.html"), first);
+    // A new commit is read on top of the cache.
+    let text = site
+        .read(DONE)
+        .replace("- Keep the TTL at five minutes\n", "- Keep the TTL at five minutes\n- Evict on deploy\n");
+    site.write(DONE, text);
+    commit(&site, "2026-03-20", "a late decision");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let page = site.read("site/plans/001-cache/index.html");
+    assert!(page.contains(r#"<time datetime="2026-03-20">2026-03-20</time> <span class="from-git""#), "{page}");
+    assert!(page.contains(r#"<time datetime="2026-01-10">2026-01-10</time> <span class="from-git""#), "{page}");
+    // History rewritten (the last commit amended to another date): read again from the start.
+    git(&site, &["commit", "-q", "--amend", "--no-edit", "--date=2026-03-25T12:00:00Z"], "2026-03-25", "Ann");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let page = site.read("site/plans/001-cache/index.html");
+    assert!(page.contains(r#"<time datetime="2026-03-25">2026-03-25</time> <span class="from-git""#), "{page}");
 }
 
 #[test]
