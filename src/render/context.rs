@@ -117,6 +117,8 @@ pub struct DecisionView {
     pub line: u32,
     /// The commit the date comes from, when the entry writes none.
     pub git: Option<GitView>,
+    /// An undated entry git has not seen yet: the plan has uncommitted edits.
+    pub uncommitted: bool,
 }
 
 /// The retrospective in its three parts.
@@ -355,6 +357,7 @@ fn decision_view(d: &Decision) -> DecisionView {
         columns: d.columns.clone(),
         line: d.span.line,
         git: d.git.as_ref().filter(|_| d.date.is_none()).map(git_view),
+        uncommitted: false,
     }
 }
 
@@ -460,7 +463,15 @@ pub fn plan_view(
         sections,
         steps: plan.steps.iter().map(step_view).collect(),
         criteria,
-        decisions: plan.decisions.iter().map(decision_view).collect(),
+        decisions: plan
+            .decisions
+            .iter()
+            .map(|d| {
+                let mut view = decision_view(d);
+                view.uncommitted = d.date.is_none() && d.git.is_none() && plan.git.as_ref().is_some_and(|g| g.dirty);
+                view
+            })
+            .collect(),
         retrospective,
         source_path: plan.path.clone(),
         source_url,

@@ -149,6 +149,9 @@ fn git_dates_fill_in_what_the_text_does_not_say() {
     let feed = site.read("site/feed.xml");
     assert!(feed.contains("2026-01-20T"), "{feed}");
     assert!(site.read("site/retrospectives/index.html").contains("2026 Q1"));
+    // The charts draw the plan from its git Created to its git Completed (18 days).
+    let charts = site.read("site/charts/index.html");
+    assert!(charts.contains("2026-01-02") && charts.contains("2026-01-20"), "{charts}");
     // The dashboard flags the stale plan.
     let dashboard = site.read("site/index.html");
     assert!(dashboard.contains(r#"class="badge stale""#), "{dashboard}");
@@ -200,15 +203,19 @@ fn without_full_history_it_builds_and_says_what_is_missing() {
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(build.stderr.matches("note: history is shallow").count(), 1, "{}", build.stderr);
     // Uncommitted edits are said once.
-    site.write("docs/harness/exec-plans/active/002-logs.md", "# EP-002: Logs\n\n**Status**: active\n");
+    site.write(
+        "docs/harness/exec-plans/active/002-logs.md",
+        "# EP-002: Logs\n\n**Status**: active\n\n## Decision Log\n- Rotate daily\n",
+    );
     let build = site.run(&["build"]);
     assert!(build.stderr.contains("note: 1 plan file has uncommitted edits"), "{}", build.stderr);
-    assert!(site.read("site/plans/002-logs/index.html").contains("uncommitted edits"));
+    let page = site.read("site/plans/002-logs/index.html");
+    assert!(page.contains("uncommitted edits") && page.contains("not committed yet"), "{page}");
     // `git: false` reads no history.
     site.write("planbook.yaml", "git: false\n");
     let check = site.run(&["check", "--format", "json", "--summary"]);
     let v: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
-    assert_eq!(v["recognised"]["decisions"]["by"]["undated"], 2, "{}", v["recognised"]);
+    assert_eq!(v["recognised"]["decisions"]["by"]["undated"], 3, "{}", v["recognised"]);
     // `git_authors: none` shows no names.
     site.write("planbook.yaml", "git_authors: none\n");
     assert_eq!(site.run(&["build"]).code, 0);
