@@ -429,7 +429,7 @@ impl Renderer<'_> {
             title: &'static str,
             plans: Vec<PlanSummary>,
         }
-        let groups: Vec<Group> = [
+        let mut groups: Vec<Group> = [
             (StatusKind::Active, "Active"),
             (StatusKind::Draft, "Drafts"),
             (StatusKind::Completed, "Completed"),
@@ -441,6 +441,14 @@ impl Renderer<'_> {
         .map(|(s, title)| Group { state: s.as_str(), title, plans: self.summaries(s) })
         .filter(|g| !g.plans.is_empty())
         .collect();
+        // Stale plans (from git history) again as a group of their own, so the filter finds them.
+        let stale: Vec<PlanSummary> = groups
+            .first()
+            .map(|g| g.plans.iter().filter(|p| p.stale_days.is_some()).cloned().collect())
+            .unwrap_or_default();
+        if !stale.is_empty() && groups.first().is_some_and(|g| g.state == "active") {
+            groups.insert(1, Group { state: "stale", title: "Stale", plans: stale });
+        }
         self.page("plans.html", link::PLANS, "All plans", "plans", "Every exec plan, by status", &groups)
     }
 

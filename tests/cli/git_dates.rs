@@ -155,6 +155,8 @@ fn git_dates_fill_in_what_the_text_does_not_say() {
     // The dashboard flags the stale plan.
     let dashboard = site.read("site/index.html");
     assert!(dashboard.contains(r#"class="badge stale""#), "{dashboard}");
+    let plans = site.read("site/plans/index.html");
+    assert!(plans.contains(r##"<a href="#stale" data-filter="stale">Stale"##), "{plans}");
     let stale = dashboard
         .split(r#"<h2 id="stale-plans">Stale</h2>"#)
         .nth(1)
