@@ -330,7 +330,17 @@ struct Cached {
     files: HashMap<String, FileHistory>,
 }
 
+/// The largest cache read: far above what 10,000 plans need, small enough that a stray file
+/// cannot exhaust memory.
+const MAX_CACHE_SIZE: u64 = 1 << 30;
+
 fn read_cache(path: &Path, key: &CacheKey) -> Option<Cached> {
+    // Only the regular file planbook writes: not a link, not a device, not a giant.
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let dir_ok = path.parent().and_then(|d| std::fs::symlink_metadata(d).ok()).is_some_and(|m| m.is_dir());
+    if !meta.is_file() || !dir_ok || meta.len() > MAX_CACHE_SIZE {
+        return None;
+    }
     let file = std::fs::File::open(path).ok()?;
     let cached: Cached = serde_json::from_reader(std::io::BufReader::with_capacity(1 << 20, file)).ok()?;
     (cached.key == *key).then_some(cached)
@@ -347,11 +357,13 @@ fn write_cache(path: &Path, key: &CacheKey, head: &str, reader: &Reader) {
         files: &'a HashMap<String, FileHistory>,
     }
     let Some(dir) = path.parent() else { return };
-    if std::fs::create_dir_all(dir).is_err() {
+    // `.git/planbook` itself, never a link that leads elsewhere.
+    if std::fs::create_dir_all(dir).is_err() || !std::fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
         return;
     }
     let tmp = dir.join(format!(".{CACHE_FILE}.tmp-{}", std::process::id()));
-    let Ok(file) = std::fs::File::create(&tmp) else { return };
+    // A new file (O_EXCL): a link planted under that name is not followed.
+    let Ok(file) = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) else { return };
     let data = CachedRef { key, head, commits: &reader.commits, files: &reader.files };
     let written = {
         let mut w = std::io::BufWriter::with_capacity(1 << 20, file);

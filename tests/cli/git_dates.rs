@@ -224,3 +224,30 @@ fn without_full_history_it_builds_and_says_what_is_missing() {
     let page = site.read("site/plans/001-cache/index.html");
     assert!(page.contains("from git: commit") && !page.contains("by Ann"), "{page}");
 }
+
+#[test]
+fn the_history_cache_is_only_ever_planbooks_own_file() {
+    if !has_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let site = repository();
+    let cache = site.root().join(".git/planbook/history-v1.json");
+    // Garbage in the cache: read again from the commits.
+    std::fs::create_dir_all(cache.parent().unwrap()).unwrap();
+    std::fs::write(&cache, "{not json").unwrap();
+    assert_eq!(site.run(&["build"]).code, 0);
+    assert!(
+        site.read("site/plans/001-cache/index.html")
+            .contains(r#"<time datetime="2026-01-10">2026-01-10</time> <span class="from-git""#)
+    );
+    // The cache folder replaced by a link out of the repository: nothing is written there.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::remove_dir_all(cache.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(outside.path(), site.root().join(".git/planbook")).unwrap();
+        assert_eq!(site.run(&["build"]).code, 0);
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "wrote through the link");
+    }
+}
