@@ -311,7 +311,7 @@ fn walk(
 /// The cache's file under `.git/planbook/`, and its format's version (bump on any change to
 /// what is kept or how lines are keyed).
 const CACHE_FILE: &str = "history-v1.json";
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 /// What a cache must have been read with to be used.
 #[derive(serde::Serialize, serde::Deserialize, PartialEq, Eq)]
@@ -464,12 +464,17 @@ impl Reader {
         let Some(commit) = self.commits.len().checked_sub(1).map(|c| c as u32) else { return };
         let Some(fh) = self.current.as_ref().and_then(|c| self.files.get_mut(c)) else { return };
         for (i, text) in added.iter().enumerate() {
+            if fh.finished_status.is_none() && is_finished_status(text) {
+                fh.finished_status = Some(commit);
+            }
+            // Only lines that can be a decision or a step are kept: list items, headings and
+            // table rows (paragraphs would only fill the cache).
+            if !may_be_entry(text) {
+                continue;
+            }
             let (key, marker) = normalise(text);
             if key.is_empty() {
                 continue;
-            }
-            if fh.finished_status.is_none() && is_finished_status(text) {
-                fh.finished_status = Some(commit);
             }
             let inherited = removed
                 .get(i)
@@ -548,6 +553,14 @@ pub fn normalise(line: &str) -> (String, Option<usize>) {
         }
     }
     (key, marker)
+}
+
+/// Whether a line can be a decision-log entry or a step: a list item, a heading or a table row.
+fn may_be_entry(line: &str) -> bool {
+    let t = line.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    t.starts_with(['-', '*', '+', '#', '|'])
+        || (digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.' | b')')))
 }
 
 /// Whether two keys read nearly the same: at most a fifth of the longer one differs, measured
