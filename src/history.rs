@@ -108,7 +108,10 @@ fn git(root: &Path) -> Command {
 
 fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, String> {
     // Not a repository (or one planbook cannot open): no history, nothing to say.
-    let repo = gix::discover(root).map_err(|_| String::new())?;
+    let mut repo = gix::discover(root).map_err(|_| String::new())?;
+    // Trees of a plan folder change a little in each commit and are stored as deltas of each
+    // other: a cache of decoded objects saves inflating the same bases again and again.
+    repo.object_cache_size_if_unset(64 << 20);
     let Some(workdir) = repo.workdir() else { return Err(String::new()) };
     // Paths in the history are relative to the top of the work tree; ROOT may be below it.
     let canonical = |p: &Path| crate::paths::canonical(p).unwrap_or_else(|_| p.to_path_buf());
@@ -173,6 +176,15 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
     })
 }
 
+/// Removed and added lines of one hunk.
+type Hunk = (Vec<String>, Vec<String>);
+
+/// What the walk found, in history order, before it is handed to the reader.
+enum Event {
+    Commit { id: String, time: i64, author: String },
+    Change { from: Option<String>, to: Option<String>, diff: Option<(gix::ObjectId, gix::ObjectId)>, hunks: Vec<Hunk> },
+}
+
 /// Every commit from the oldest, each diffed against its first parent inside `plans` (commits
 /// that leave the folder as it was are passed over), with renames tracked and line diffs of
 /// changed files handed to `reader`.
@@ -204,7 +216,7 @@ fn walk(
     };
     let empty = repo.empty_tree();
     let mut cache = repo.diff_resource_cache_for_tree_diff()?;
-    let mut diff = Diff::default();
+    let mut events: Vec<Event> = Vec::new();
     let subtree = |commit: &gix::Commit<'_>| -> Result<Option<gix::ObjectId>, Box<dyn std::error::Error>> {
         Ok(commit.tree()?.lookup_entry_by_path(plans)?.map(|e| e.object_id()))
     };
@@ -280,28 +292,78 @@ fn walk(
         changes.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
         let time = commit.time()?.seconds;
         let author = commit.author()?.name.to_string();
-        reader.commit(&id.to_hex_with_len(10).to_string(), time, &author);
-        for (from, to, old_id, new_id) in &changes {
-            let under = |p: &String| format!("{plans}/{p}");
-            reader.change(from.as_ref().map(under).as_deref(), to.as_ref().map(under).as_deref());
-            if old_id == new_id || to.is_none() {
-                continue;
-            }
-            let old = if old_id.is_null() { Vec::new() } else { repo.find_blob(*old_id)?.detach().data };
-            let new = repo.find_blob(*new_id)?.detach().data;
-            let input = InternedInput::new(byte_lines(&old), byte_lines(&new));
-            diff.compute_with(Algorithm::Histogram, &input.before, &input.after, input.interner.num_tokens());
-            diff.postprocess_lines(&input);
-            let text = |t: &_| {
-                let line = String::from_utf8_lossy(input.interner[*t]).to_string();
-                line.trim_end_matches(['\n', '\r']).to_string()
-            };
-            for hunk in diff.hunks() {
-                let removed: Vec<String> =
-                    input.before[hunk.before.start as usize..hunk.before.end as usize].iter().map(text).collect();
-                let added: Vec<String> =
-                    input.after[hunk.after.start as usize..hunk.after.end as usize].iter().map(text).collect();
-                reader.hunk(removed, added);
+        events.push(Event::Commit { id: id.to_hex_with_len(10).to_string(), time, author });
+        for (from, to, old_id, new_id) in changes.drain(..) {
+            let under = |p: String| format!("{plans}/{p}");
+            let diff = (old_id != new_id && to.is_some()).then_some((old_id, new_id));
+            events.push(Event::Change { from: from.map(under), to: to.map(under), diff, hunks: Vec::new() });
+        }
+    }
+    // Line diffs of the changed files, in parallel (each is independent); then every event is
+    // handed to the reader in history order.
+    let sync = repo.clone().into_sync();
+    let diffs: Vec<(usize, gix::ObjectId, gix::ObjectId)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Event::Change { diff: Some((old, new)), .. } => Some((i, *old, *new)),
+            _ => None,
+        })
+        .collect();
+    let hunks: Vec<Result<(usize, Vec<Hunk>), String>> = {
+        use rayon::prelude::*;
+        diffs
+            .par_iter()
+            .map_init(
+                || {
+                    let mut repo = sync.to_thread_local();
+                    repo.object_cache_size_if_unset(16 << 20);
+                    (repo, Diff::default())
+                },
+                |(repo, diff), &(i, old_id, new_id)| {
+                    let blob = |id: gix::ObjectId| -> Result<Vec<u8>, String> {
+                        if id.is_null() {
+                            return Ok(Vec::new());
+                        }
+                        repo.find_blob(id).map(|b| b.detach().data).map_err(|e| e.to_string())
+                    };
+                    let (old, new) = (blob(old_id)?, blob(new_id)?);
+                    let input = InternedInput::new(byte_lines(&old), byte_lines(&new));
+                    diff.compute_with(Algorithm::Histogram, &input.before, &input.after, input.interner.num_tokens());
+                    diff.postprocess_lines(&input);
+                    let text = |t: &_| {
+                        let line = String::from_utf8_lossy(input.interner[*t]).to_string();
+                        line.trim_end_matches(['\n', '\r']).to_string()
+                    };
+                    let found = diff
+                        .hunks()
+                        .map(|h| {
+                            let removed =
+                                input.before[h.before.start as usize..h.before.end as usize].iter().map(text).collect();
+                            let added =
+                                input.after[h.after.start as usize..h.after.end as usize].iter().map(text).collect();
+                            (removed, added)
+                        })
+                        .collect();
+                    Ok((i, found))
+                },
+            )
+            .collect()
+    };
+    for h in hunks {
+        let (i, found) = h?;
+        if let Some(Event::Change { hunks, .. }) = events.get_mut(i) {
+            *hunks = found;
+        }
+    }
+    for e in events {
+        match e {
+            Event::Commit { id, time, author } => reader.commit(&id, time, &author),
+            Event::Change { from, to, hunks, .. } => {
+                reader.change(from.as_deref(), to.as_deref());
+                for (removed, added) in hunks {
+                    reader.hunk(removed, added);
+                }
             }
         }
     }
@@ -559,8 +621,7 @@ pub fn normalise(line: &str) -> (String, Option<usize>) {
 fn may_be_entry(line: &str) -> bool {
     let t = line.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    t.starts_with(['-', '*', '+', '#', '|'])
-        || (digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.' | b')')))
+    t.starts_with(['-', '*', '+', '#', '|']) || (digits > 0 && matches!(t.as_bytes().get(digits), Some(b'.' | b')')))
 }
 
 /// Whether two keys read nearly the same: at most a fifth of the longer one differs, measured
