@@ -21,8 +21,8 @@ use std::process::{Command, Stdio};
 pub struct Commit {
     /// The abbreviated commit id (10 hex digits).
     pub id: String,
-    /// The committer date, in UTC.
-    pub date: Date,
+    /// The committer date, in UTC (none when out of range).
+    pub date: Option<Date>,
     /// The author's name (never the e-mail address).
     pub author: String,
 }
@@ -133,9 +133,12 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
         if harness_rel == "." { format!("{prefix}exec-plans") } else { format!("{prefix}{harness_rel}/exec-plans") };
     let mut reader = Reader { prefix: prefix.clone(), authors: opts.authors, ..Reader::default() };
     // What an earlier build read, kept under `.git/planbook/`: only newer commits are read.
+    // Only where the repository keeps its own files inside the work tree: a `.git` file that
+    // points elsewhere (a worktree, a submodule, a hostile tarball) gets no cache written there.
+    let cache_here = crate::paths::within(&canonical(repo.git_dir()), &canonical(workdir));
     let cache_path = repo.git_dir().join("planbook").join(CACHE_FILE);
     let key = CacheKey { version: CACHE_VERSION, plans: plans.clone(), authors: opts.authors };
-    let since = match read_cache(&cache_path, &key) {
+    let since = match read_cache(&cache_path, &key).filter(|_| cache_here) {
         Some(cached) => {
             reader.commits = cached.commits;
             reader.files = cached.files;
@@ -147,9 +150,13 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
     if fresh {
         walk(&repo, head_id, &plans, &mut reader, since)
             .map_err(|e| format!("could not read git history ({e}): dates come from the text only"))?;
-        write_cache(&cache_path, &key, &head_id.to_string(), &reader);
+        if cache_here {
+            write_cache(&cache_path, &key, &head_id.to_string(), &reader);
+        }
     }
-    let dirty = dirty_files(root, &plans, &prefix);
+    // `git status` runs in ROOT: the pathspec is relative to it, the paths it prints are not.
+    let plans_here = if harness_rel == "." { "exec-plans".to_string() } else { format!("{harness_rel}/exec-plans") };
+    let dirty = dirty_files(root, &plans_here, &prefix);
     let note = if shallow {
         Some(
             "history is shallow: dates from git are partial (fetch with `git fetch --unshallow`, or `fetch-depth: 0` in CI)"
@@ -176,6 +183,33 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
     })
 }
 
+/// The commits reachable from `tip` (in `parents`), each after all its parents: an iterative
+/// depth-first walk in parent order, so the order depends only on the history.
+fn parents_first(tip: gix::ObjectId, parents: &HashMap<gix::ObjectId, Vec<gix::ObjectId>>) -> Vec<gix::ObjectId> {
+    let mut out = Vec::new();
+    let mut done: std::collections::HashSet<gix::ObjectId> = std::collections::HashSet::new();
+    let mut stack: Vec<(gix::ObjectId, usize)> = vec![(tip, 0)];
+    let mut entered: std::collections::HashSet<gix::ObjectId> = std::collections::HashSet::from([tip]);
+    while let Some((id, next)) = stack.pop() {
+        let ps = parents.get(&id).map(Vec::as_slice).unwrap_or_default();
+        match ps.get(next) {
+            Some(&p) => {
+                stack.push((id, next + 1));
+                // A parent outside the walk is the edge of a shallow clone.
+                if parents.contains_key(&p) && entered.insert(p) {
+                    stack.push((p, 0));
+                }
+            }
+            None => {
+                if done.insert(id) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Removed and added lines of one hunk.
 type Hunk = (Vec<String>, Vec<String>);
 
@@ -197,23 +231,23 @@ fn walk(
 ) -> Result<(), Box<dyn std::error::Error>> {
     use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
     use gix::object::tree::diff::Change;
-    let mut ids: Vec<gix::ObjectId> = Vec::new();
+    let mut parents: HashMap<gix::ObjectId, Vec<gix::ObjectId>> = HashMap::new();
     for info in repo.rev_walk([head]).all()? {
-        ids.push(info?.id);
+        let info = info?;
+        parents.insert(info.id, info.parent_ids().map(|p| p.detach()).collect());
     }
-    // Parents before children.
-    ids.reverse();
-    // Continue after the commit the cache was read up to; when history was rewritten (it is
-    // no longer an ancestor), start again.
-    let start = since.and_then(|s| ids.iter().position(|id| *id == s));
+    // Parents before children (the walk's own order is breadth-first), deterministic.
+    let order = parents_first(head, &parents);
+    // Continue with the commits the cache has not seen: all but the cached head's ancestors.
+    // When history was rewritten (it is no longer reachable), start again.
+    let start = since.filter(|s| parents.contains_key(s));
     if since.is_some() && start.is_none() {
         reader.commits.clear();
         reader.files.clear();
     }
-    let ids = match start {
-        Some(i) => ids.split_off(i + 1),
-        None => ids,
-    };
+    let seen: std::collections::HashSet<gix::ObjectId> =
+        start.map(|s| parents_first(s, &parents).into_iter().collect()).unwrap_or_default();
+    let ids: Vec<gix::ObjectId> = order.into_iter().filter(|id| !seen.contains(id)).collect();
     let empty = repo.empty_tree();
     let mut cache = repo.diff_resource_cache_for_tree_diff()?;
     let mut events: Vec<Event> = Vec::new();
@@ -222,7 +256,7 @@ fn walk(
     };
     // The previous commit and its plan folder: in a linear history, the first parent's.
     let mut prev: Option<(gix::ObjectId, Option<gix::ObjectId>)> = None;
-    if let Some(s) = since.filter(|_| start.is_some()) {
+    if let Some(s) = start {
         prev = Some((s, subtree(&repo.find_commit(s)?)?));
     }
     let mut changes: Vec<(Option<String>, Option<String>, gix::ObjectId, gix::ObjectId)> = Vec::new();
@@ -373,7 +407,7 @@ fn walk(
 /// The cache's file under `.git/planbook/`, and its format's version (bump on any change to
 /// what is kept or how lines are keyed).
 const CACHE_FILE: &str = "history-v1.json";
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 /// What a cache must have been read with to be used.
 #[derive(serde::Serialize, serde::Deserialize, PartialEq, Eq)]
@@ -438,15 +472,14 @@ fn write_cache(path: &Path, key: &CacheKey, head: &str, reader: &Reader) {
 
 /// Plan files with uncommitted changes (`git status`), relative to the root.
 fn dirty_files(root: &Path, plans: &str, prefix: &str) -> BTreeSet<String> {
-    let Ok(out) = git(root)
-        .args(["-c", "core.quotepath=off", "status", "--porcelain", "--no-renames", "--", plans])
-        .stderr(Stdio::null())
-        .output()
+    let Ok(out) =
+        git(root).args(["status", "--porcelain", "-z", "--no-renames", "--", plans]).stderr(Stdio::null()).output()
     else {
         return BTreeSet::new();
     };
+    // `XY path\0`, paths as they are (no quoting with -z), relative to the work tree's top.
     String::from_utf8_lossy(&out.stdout)
-        .lines()
+        .split('\0')
         .filter_map(|l| l.get(3..))
         .filter_map(|p| p.strip_prefix(prefix).map(str::to_string))
         .collect()
@@ -473,8 +506,10 @@ impl Reader {
     /// A new commit (`seconds` since the epoch, UTC).
     fn commit(&mut self, id: &str, seconds: i64, author: &str) {
         self.current = None;
-        let Some(date) = date_of(seconds) else { return };
-        let author = if self.authors { author.trim().to_string() } else { String::new() };
+        // A date out of range (after year 9999) is no date: the commit is kept, so its changes
+        // are not credited to the commit before, but it dates nothing.
+        let date = date_of(seconds);
+        let author = if self.authors { shown_author(author) } else { String::new() };
         self.commits.push(Commit { id: id.to_string(), date, author });
     }
 
@@ -552,6 +587,13 @@ impl Reader {
             }
         }
     }
+}
+
+/// An author's name as shown: nothing when it is an e-mail address (some people set one as
+/// their name), so that no address reaches a page.
+fn shown_author(name: &str) -> String {
+    let name = name.trim();
+    if name.contains('@') { String::new() } else { name.to_string() }
 }
 
 /// Whether `path` is in a folder for finished plans.
@@ -650,7 +692,7 @@ impl History {
     /// The stamp of commit `i`.
     pub fn stamp(&self, i: u32) -> Option<GitStamp> {
         let c = self.commits.get(i as usize)?;
-        Some(GitStamp { date: c.date, commit: c.id.clone(), author: c.author.clone() })
+        Some(GitStamp { date: c.date?, commit: c.id.clone(), author: c.author.clone() })
     }
 }
 
@@ -675,7 +717,10 @@ pub fn apply(history: &History, harness: &mut Harness, text_of: &(dyn Fn(&str) -
             finished: if plan.state().is_finished() { finished.and_then(|c| history.stamp(c)) } else { None },
             last,
             dirty,
-            stale_days: idle.filter(|d| active && !dirty && *d >= i64::from(history.stale_after_days)),
+            // `stale_after_days: 0` turns staleness off.
+            stale_days: idle.filter(|d| {
+                history.stale_after_days > 0 && active && !dirty && *d >= i64::from(history.stale_after_days)
+            }),
         });
         let Some(text) = text_of(&plan.path) else { return };
         let lines: Vec<&str> = text.split('\n').collect();
@@ -695,10 +740,12 @@ pub fn apply(history: &History, harness: &mut Harness, text_of: &(dyn Fn(&str) -
         for s in &mut plan.steps {
             s.git = Default::default();
             if let Some((h, _)) = line_history(s.span.line) {
+                // What the step is now decides what is shown: a reopened step is not done.
+                let now = s.marker;
                 s.git.added = history.stamp(h.first);
-                s.git.started = h.markers[1].and_then(|c| history.stamp(c));
-                s.git.done = h.markers[2].and_then(|c| history.stamp(c));
-                s.git.blocked = h.markers[3].and_then(|c| history.stamp(c));
+                s.git.started = h.markers[1].filter(|_| now != StepMarker::Todo).and_then(|c| history.stamp(c));
+                s.git.done = h.markers[2].filter(|_| now == StepMarker::Done).and_then(|c| history.stamp(c));
+                s.git.blocked = h.markers[3].filter(|_| now == StepMarker::Blocked).and_then(|c| history.stamp(c));
             }
         }
     });
@@ -748,7 +795,7 @@ mod tests {
         assert_eq!((step.first, step.markers[0], step.markers[2]), (0, Some(0), Some(1)));
         // The typo fix keeps the decision's first commit.
         assert_eq!(fh.lines["chose lru over lfu for the cache"].first, 0);
-        assert_eq!(r.commits[1].date.to_string(), "2026-01-02");
+        assert_eq!(r.commits[1].date.map(|d| d.to_string()).unwrap_or_default(), "2026-01-02");
         assert_eq!(r.commits[1].author, "Bob");
     }
 }

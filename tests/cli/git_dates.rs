@@ -251,3 +251,96 @@ fn the_history_cache_is_only_ever_planbooks_own_file() {
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "wrote through the link");
     }
 }
+
+/// Runs git in `dir` (a subfolder of `site` is fine) with the commit dated `date`.
+fn git_in(dir: &std::path::Path, args: &[&str], date: &str, author: &str) {
+    let stamp = format!("{date}T12:00:00Z");
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", &stamp)
+        .env("GIT_COMMITTER_DATE", &stamp)
+        .env("GIT_AUTHOR_NAME", author)
+        .env("GIT_AUTHOR_EMAIL", "x@example.invalid")
+        .env("GIT_COMMITTER_NAME", author)
+        .env("GIT_COMMITTER_EMAIL", "x@example.invalid")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn merged_branches_reopened_steps_and_odd_authors() {
+    if !has_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let site = TestSite::empty();
+    let root = site.root().to_path_buf();
+    git_in(&root, &["init", "-q", "-b", "main"], "2026-01-01", "Ann");
+    let commit = |date: &str, author: &str| {
+        git_in(&root, &["add", "-A"], date, author);
+        git_in(&root, &["commit", "-q", "-m", date], date, author);
+    };
+    site.write(ACTIVE, plan("active", "- [ ] Step 1: measure\n- [ ] Step 2: cache\n", "- 2026-01-01: start\n"));
+    commit("2026-01-01", "Ann");
+    git_in(&root, &["checkout", "-q", "-b", "feat"], "2026-01-02", "Ann");
+    site.write(
+        ACTIVE,
+        plan(
+            "active",
+            "- [ ] Step 1: measure\n- [ ] Step 2: cache\n",
+            "- 2026-01-01: start\n- Branch decision about caching\n",
+        ),
+    );
+    commit("2026-01-05", "bob@example.com");
+    git_in(&root, &["checkout", "-q", "main"], "2026-01-06", "Ann");
+    site.write(ACTIVE, plan("active", "- [x] Step 1: measure\n- [ ] Step 2: cache\n", "- 2026-01-01: start\n"));
+    commit("2026-01-06", "Ann");
+    // A build now caches history up to main's head.
+    assert_eq!(site.run(&["build"]).code, 0);
+    git_in(&root, &["merge", "-q", "--no-ff", "-m", "merge", "feat"], "2026-01-20", "Ann");
+    // Step 1 reopened after it was done.
+    let text = site.read(ACTIVE).replace("- [x] Step 1: measure", "- [ ] Step 1: measure");
+    site.write(ACTIVE, text);
+    commit("2026-01-21", "Ann");
+    assert_eq!(site.run(&["build"]).code, 0);
+    let cached = site.read("site/plans/001-cache/index.html");
+    std::fs::remove_dir_all(root.join(".git/planbook")).unwrap();
+    assert_eq!(site.run(&["build"]).code, 0);
+    let fresh = site.read("site/plans/001-cache/index.html");
+    assert_eq!(cached, fresh, "a cached read and a fresh one give the same page");
+    // The branch decision is dated by its own commit, not the merge.
+    assert!(fresh.contains(r#"<time datetime="2026-01-05">2026-01-05</time> <span class="from-git""#), "{fresh}");
+    // An author whose name is an e-mail address is not named.
+    assert!(!fresh.contains("bob@example.com"), "{fresh}");
+    // The reopened step is not shown as done.
+    let steps = fresh.split(r#"class="block steps""#).nth(1).unwrap();
+    assert!(!steps.contains("done <time"), "{steps}");
+
+    // ROOT below the top of the work tree, a plan path with a space: uncommitted edits are seen.
+    let top = TestSite::empty();
+    let proj = top.root().join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    git_in(top.root(), &["init", "-q", "-b", "main"], "2026-01-01", "Ann");
+    top.write(
+        "proj/docs/harness/exec-plans/active/001-a b.md",
+        plan("active", "- [~] Step 1: go\n", "- 2026-01-01: start\n"),
+    );
+    git_in(top.root(), &["add", "-A"], "2026-01-01", "Ann");
+    git_in(top.root(), &["commit", "-q", "-m", "a"], "2026-01-01", "Ann");
+    top.write("README.md", "x\n");
+    git_in(top.root(), &["add", "-A"], "2026-05-01", "Ann");
+    git_in(top.root(), &["commit", "-q", "-m", "b"], "2026-05-01", "Ann");
+    let stale = crate::support::planbook().args(["check", "--format", "json"]).arg(&proj).output().unwrap();
+    assert!(String::from_utf8_lossy(&stale.stdout).contains("W037"), "stale before the edit");
+    top.write(
+        "proj/docs/harness/exec-plans/active/001-a b.md",
+        plan("active", "- [~] Step 1: go on\n", "- 2026-01-01: start\n"),
+    );
+    let edited = crate::support::planbook().args(["check", "--format", "json"]).arg(&proj).output().unwrap();
+    assert!(!String::from_utf8_lossy(&edited.stdout).contains("W037"), "an edited plan is not stale");
+    assert!(String::from_utf8_lossy(&edited.stderr).contains("1 plan file has uncommitted edits"));
+}
