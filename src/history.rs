@@ -229,7 +229,6 @@ fn walk(
     reader: &mut Reader,
     since: Option<gix::ObjectId>,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
     use gix::object::tree::diff::Change;
     let mut parents: HashMap<gix::ObjectId, Vec<gix::ObjectId>> = HashMap::new();
     for info in repo.rev_walk([head]).all()? {
@@ -334,8 +333,26 @@ fn walk(
         }
     }
     // Line diffs of the changed files, in parallel (each is independent); then every event is
-    // handed to the reader in history order.
+    // handed to the reader in history order. A slice of the history at a time, so that the
+    // lines of all its diffs are never held at once.
+    const SLICE: usize = 8192;
     let sync = repo.clone().into_sync();
+    let mut rest = events;
+    while !rest.is_empty() {
+        let later = rest.split_off(rest.len().min(SLICE));
+        let mut events = std::mem::replace(&mut rest, later);
+        feed_slice(&sync, &mut events, reader)?;
+    }
+    Ok(())
+}
+
+/// Diffs the changed files of `events` in parallel, then hands the events to `reader` in order.
+fn feed_slice(
+    sync: &gix::ThreadSafeRepository,
+    events: &mut Vec<Event>,
+    reader: &mut Reader,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use gix::diff::blob::{Algorithm, Diff, InternedInput, sources::byte_lines};
     let diffs: Vec<(usize, gix::ObjectId, gix::ObjectId)> = events
         .iter()
         .enumerate()
@@ -390,7 +407,7 @@ fn walk(
             *hunks = found;
         }
     }
-    for e in events {
+    for e in events.drain(..) {
         match e {
             Event::Commit { id, time, author } => reader.commit(&id, time, &author),
             Event::Change { from, to, hunks, .. } => {
