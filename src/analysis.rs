@@ -92,7 +92,7 @@ impl Analysis {
     /// → link → rules.
     pub fn load(layout: &Layout, config: &Config, html: Option<HtmlOptions>) -> anyhow::Result<Analysis> {
         let mut timings = Timings::default();
-        // History is read by git in another process while the files are read and parsed.
+        // History is read (gix, its own I/O) while the files are read and parsed.
         let (read, (history, history_time)) = rayon::join(
             || -> anyhow::Result<_> {
                 let t = Instant::now();
@@ -181,12 +181,13 @@ impl Analysis {
     pub fn apply(&mut self, paths: &[String]) -> anyhow::Result<Applied> {
         // History is read again only when HEAD moved (a commit, a checkout); an edit alone
         // changes which lines are uncommitted, which `git status` tells cheaply.
-        if self.config.git && self.history.head.is_some() {
-            if history::head(&self.layout.root) != self.history.head {
+        if self.config.git {
+            let head = history::head(&self.layout.root);
+            if head != self.history.head {
                 self.history =
                     history::read(&self.layout.root, &self.layout.harness_rel, history_options(&self.config));
-            } else {
-                self.history.refresh_dirty(&self.layout.root, &self.layout.harness_rel);
+            } else if head.is_some() {
+                self.history.refresh_dirty(&self.layout.root, paths);
             }
         }
         let changes = self.read_changes(paths)?;

@@ -68,6 +68,8 @@ pub struct History {
     pub head: Option<String>,
     /// `stale_after_days` it was read with.
     pub stale_after_days: u32,
+    /// ROOT's path below the top of the work tree (`proj/`, or empty).
+    pub prefix: String,
 }
 
 /// Whether to read history and how to name authors (`git:`, `git_authors:` in planbook.yaml).
@@ -179,6 +181,7 @@ fn read_git(root: &Path, harness_rel: &str, opts: Options) -> Result<History, St
         note,
         dirty,
         head: Some(head_id.to_string()),
+        prefix: prefix.clone(),
         stale_after_days: opts.stale_after_days,
     })
 }
@@ -695,15 +698,30 @@ fn similar(a: &str, b: &str) -> bool {
 
 impl History {
     /// Reads which plan files have uncommitted changes again (after an edit in watch mode).
-    pub fn refresh_dirty(&mut self, root: &Path, harness_rel: &str) {
-        let plans = if harness_rel == "." { "exec-plans".to_string() } else { format!("{harness_rel}/exec-plans") };
-        let prefix = git(root)
-            .args(["rev-parse", "--show-prefix"])
+    /// Only the changed plan files (`paths`, relative to the root) are asked about, so an edit
+    /// costs one small `git status`, whatever the number of plans.
+    pub fn refresh_dirty(&mut self, root: &Path, paths: &[String]) {
+        let plans: Vec<&String> = paths.iter().filter(|p| p.contains("exec-plans/")).collect();
+        if plans.is_empty() {
+            return;
+        }
+        for p in &plans {
+            self.dirty.remove(p.as_str());
+        }
+        let Ok(out) = git(root)
+            .args(["status", "--porcelain", "-z", "--no-renames", "--"])
+            .args(plans.iter().map(|p| format!(":(literal){p}")))
             .stderr(Stdio::null())
             .output()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_default();
-        self.dirty = dirty_files(root, &plans, &prefix);
+        else {
+            return;
+        };
+        let found: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter_map(|l| l.get(3..))
+            .filter_map(|p| p.strip_prefix(self.prefix.as_str()).map(str::to_string))
+            .collect();
+        self.dirty.extend(found);
     }
 
     /// The stamp of commit `i`.

@@ -504,3 +504,42 @@ fn check_links_is_refused_with_watch() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("--check-links") && run.stderr.contains("--watch"), "{}", run.stderr);
 }
+
+#[test]
+fn in_a_git_repository_new_lines_are_uncommitted_until_a_commit() {
+    let git = |site: &TestSite, args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args(args)
+            .current_dir(site.root())
+            .env("GIT_AUTHOR_DATE", "2026-01-02T12:00:00Z")
+            .env("GIT_COMMITTER_DATE", "2026-01-02T12:00:00Z")
+            .env("GIT_AUTHOR_NAME", "Ann")
+            .env("GIT_AUTHOR_EMAIL", "ann@example.invalid")
+            .env("GIT_COMMITTER_NAME", "Ann")
+            .env("GIT_COMMITTER_EMAIL", "ann@example.invalid")
+            .env("HOME", site.root())
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "git {args:?}");
+    };
+    if !std::process::Command::new("git").arg("--version").output().is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let site = TestSite::empty();
+    let plan = "docs/harness/exec-plans/active/001-cache.md";
+    let text = "# EP-001: Cache\n\n**Status**: active\n\n## Goal\nG\n## Context\nC\n## Steps\n- [~] Step 1: go\n## Decision Log\n- 2026-01-01: start\n## Retrospective\n-\n";
+    site.write(plan, text);
+    git(&site, &["init", "-q", "-b", "main"]);
+    git(&site, &["add", "-A"]);
+    git(&site, &["commit", "-q", "-m", "start"]);
+    let watch = Watch::start(&site);
+    edit(&site, plan, |t| t.replace("- 2026-01-01: start\n", "- 2026-01-01: start\n- Evict on deploy\n"));
+    watch.wait_page("/plans/001-cache/index.html", |_, b| b.contains("not committed yet"));
+    git(&site, &["commit", "-q", "-am", "evict"]);
+    // HEAD moved: the next edit reads history again, and the line has its commit's date.
+    edit(&site, plan, |t| t.replace("## Goal\nG\n", "## Goal\nGo.\n"));
+    let page =
+        watch.wait_page("/plans/001-cache/index.html", |_, b| b.contains("Go.") && !b.contains("not committed yet"));
+    assert!(page.contains(r#"<time datetime="2026-01-02">2026-01-02</time> <span class="from-git""#), "{page}");
+}
