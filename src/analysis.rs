@@ -41,6 +41,8 @@ pub struct Analysis {
     pub timings: Timings,
     /// What git says about the plans (empty without history).
     pub history: History,
+    /// History was read again since the last relink: every plan's git dates are redone.
+    history_reread: bool,
 }
 
 /// How long each stage of `load` took.
@@ -128,8 +130,9 @@ impl Analysis {
             graph: Graph::default(),
             timings,
             history,
+            history_reread: false,
         };
-        analysis.relink();
+        analysis.relink(None);
         Ok(analysis)
     }
 
@@ -160,11 +163,12 @@ impl Analysis {
         &self.config
     }
 
-    /// Links and rules, again, after the model changed (cheap: no file is read).
-    fn relink(&mut self) {
+    /// Links and rules, again, after the model changed (cheap: no file is read); git dates for
+    /// the plans at `changed` (all when `None`).
+    fn relink(&mut self, changed: Option<&[String]>) {
         let t = Instant::now();
         let sources = &self.sources;
-        history::apply(&self.history, &mut self.harness, &|p| sources.get(p).map(|s| s.text.clone()));
+        history::apply(&self.history, &mut self.harness, &|p| sources.get(p).map(|s| s.text.clone()), changed);
         self.index = link::index(&self.harness);
         let (graph, mut diags) = link::resolve(&self.harness, &self.index);
         self.graph = graph;
@@ -186,6 +190,7 @@ impl Analysis {
             if head != self.history.head {
                 self.history =
                     history::read(&self.layout.root, &self.layout.harness_rel, history_options(&self.config));
+                self.history_reread = true;
             } else if head.is_some() {
                 self.history.refresh_dirty(&self.layout.root, paths);
             }
@@ -251,7 +256,9 @@ impl Analysis {
         }
         self.harness.sort();
         applied.old_graph = std::mem::take(&mut self.graph);
-        self.relink();
+        // Git dates change only for the edited plans, unless history itself was read again.
+        let reread = std::mem::take(&mut self.history_reread);
+        self.relink(if reread { None } else { Some(&applied.paths) });
         Ok(applied)
     }
 

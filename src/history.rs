@@ -733,10 +733,18 @@ impl History {
 
 /// Fills the model's git dates from `history`; `text_of` gives a plan file's text (lines are
 /// looked up by what the file says now). Dates written in the text stay; git only fills in.
-pub fn apply(history: &History, harness: &mut Harness, text_of: &(dyn Fn(&str) -> Option<std::sync::Arc<str>> + Sync)) {
+///
+/// With `only`, just the plans at those paths are done (watch mode after an edit: the others keep
+/// what they had).
+pub fn apply(
+    history: &History,
+    harness: &mut Harness,
+    text_of: &(dyn Fn(&str) -> Option<std::sync::Arc<str>> + Sync),
+    only: Option<&[String]>,
+) {
     use rayon::prelude::*;
     harness.newest_commit = history.newest;
-    harness.plans.par_iter_mut().for_each(|plan| {
+    harness.plans.par_iter_mut().filter(|p| only.is_none_or(|o| o.contains(&p.path))).for_each(|plan| {
         plan.git = None;
         let Some(fh) = history.files.get(&plan.path) else { return };
         let dirty = history.dirty.contains(&plan.path);
