@@ -1,14 +1,16 @@
-//! History: what git says about the plans. One pass over `git log` of the plan folders, oldest
-//! first, following renames (`active/` → `completed/`): for each plan file the commit that added
-//! it, the commit that moved it to a finished folder or wrote a finished status, the last commit
-//! that touched it, and for each line (by normalised text) the first commit it appeared in, and
-//! for task items the first commit that showed each marker.
+//! History: what git says about the plans. One pass over the repository's commits (read with
+//! `gix`, parents first, each diffed against its first parent inside the plan folders, renames
+//! such as `active/` → `completed/` followed): for each plan file the commit that added it, the
+//! commit that moved it to a finished folder or wrote a finished status, the last commit that
+//! touched it, and for each line that can be an entry or a step (by normalised text) the first
+//! commit it appeared in, and for task items the first commit that showed each marker.
 //!
-//! In: the repository root and the harness folder. Out: a [`History`], empty with a reason when
-//! there is none (not a git work tree, no `git` binary, `git: false`). `apply` then fills the
-//! model's git dates; a date written in the text always wins. Git is run as a child process: it
-//! was measured faster than reading the object database from Rust (see ARCHITECTURE.md), and a
-//! missing binary is a one-line note, not an error.
+//! In: the repository root and the harness folder. Out: a [`History`], empty (with a note when
+//! something is missing) when there is none: not a git work tree, `git: false`, no commits. What
+//! was read is cached under `.git/planbook/`, so a rebuild reads only newer commits. `apply`
+//! then fills the model's git dates; a date written in the text always wins. `gix` was measured
+//! faster than `git log -p` as a child process (see ARCHITECTURE.md); `git status` (which plan
+//! files have uncommitted edits) runs the `git` binary when there is one.
 
 use crate::model::{GitStamp, Harness, StepMarker};
 use jiff::civil::Date;
