@@ -1,6 +1,7 @@
 //! References as written: `EP-NNN`, `TD-NNN`, links, backticked and bare paths to harness files,
-//! plan file names in front matter (`depends-on: 0032-some-plan`), with where they are and the relation the text states ("resolves TD-004"). The link stage resolves
-//! them into a graph; here they are only what the text says.
+//! plan file names in front matter (`depends-on: 0032-some-plan`), with where they are and the
+//! relation the text states ("resolves TD-004"). The link stage resolves them into a graph; here
+//! they are only what the text says.
 
 use super::{DebtId, PlanNumber, Span};
 use serde::{Deserialize, Serialize};

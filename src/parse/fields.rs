@@ -54,7 +54,7 @@ pub(crate) fn normalize_key(key: &str) -> String {
 }
 
 /// Reads the lines of one block (a paragraph, a list item) as fields, with their line numbers:
-/// a line that is no field and not the start of a list item or quote continues the field before
+/// a line that is no field and starts with a lower-case letter continues the field right before
 /// it (a value wrapped over two lines), joined with a space.
 pub(crate) fn parse_block<'l>(
     lines: impl IntoIterator<Item = (u32, &'l str)>,
