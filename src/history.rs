@@ -499,8 +499,13 @@ fn dirty_files(root: &Path, plans: &str, prefix: &str) -> BTreeSet<String> {
     else {
         return BTreeSet::new();
     };
-    // `XY path\0`, paths as they are (no quoting with -z), relative to the work tree's top.
-    String::from_utf8_lossy(&out.stdout)
+    porcelain_paths(&out.stdout, prefix).into_iter().collect()
+}
+
+/// The paths `git status --porcelain -z` printed (`XY path\0`, unquoted, relative to the work
+/// tree's top), relative to the root.
+fn porcelain_paths(out: &[u8], prefix: &str) -> Vec<String> {
+    String::from_utf8_lossy(out)
         .split('\0')
         .filter_map(|l| l.get(3..))
         .filter_map(|p| p.strip_prefix(prefix).map(str::to_string))
@@ -718,12 +723,7 @@ impl History {
         else {
             return;
         };
-        let found: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .split('\0')
-            .filter_map(|l| l.get(3..))
-            .filter_map(|p| p.strip_prefix(self.prefix.as_str()).map(str::to_string))
-            .collect();
-        self.dirty.extend(found);
+        self.dirty.extend(porcelain_paths(&out.stdout, &self.prefix));
     }
 
     /// The stamp of commit `i`.

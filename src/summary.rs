@@ -5,7 +5,7 @@
 
 use crate::diag::{Code, Report};
 use crate::link::Graph;
-use crate::model::{DocKind, Harness, Plan, StepMarker};
+use crate::model::{DocKind, Harness, Plan};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -70,10 +70,10 @@ pub fn summarise(harness: &Harness, graph: &Graph, report: &Report) -> Summary {
     for plan in &harness.plans {
         s.plans.add(plan.state().as_str(), 1);
         for step in &plan.steps {
-            s.steps.add(marker_name(step.marker), 1);
+            s.steps.add(step.marker.name(), 1);
         }
         for c in &plan.criteria {
-            s.checklists.add(marker_name(c.marker), 1);
+            s.checklists.add(c.marker.name(), 1);
         }
         for d in &plan.decisions {
             s.decisions.add(
@@ -121,16 +121,6 @@ pub fn summarise(harness: &Harness, graph: &Graph, report: &Report) -> Summary {
         reported(Code::UnresolvedPlan) + reported(Code::UnresolvedDebt) + reported(Code::MissingFile),
     );
     s
-}
-
-fn marker_name(marker: StepMarker) -> &'static str {
-    match marker {
-        StepMarker::Todo => "todo",
-        StepMarker::InProgress => "in-progress",
-        StepMarker::Done => "done",
-        StepMarker::Blocked => "blocked",
-        StepMarker::Invalid(_) => "invalid",
-    }
 }
 
 /// A retrospective is owed once a plan is finished (completed or abandoned) and has none filled.

@@ -360,6 +360,18 @@ pub enum StepMarker {
 }
 
 impl StepMarker {
+    /// The marker's state as pages and reports name it: `todo`, `in-progress`, `done`,
+    /// `blocked`, `invalid`.
+    pub fn name(self) -> &'static str {
+        match self {
+            StepMarker::Todo => "todo",
+            StepMarker::InProgress => "in-progress",
+            StepMarker::Done => "done",
+            StepMarker::Blocked => "blocked",
+            StepMarker::Invalid(_) => "invalid",
+        }
+    }
+
     /// Reads the character between the brackets (`None` for a space).
     pub fn from_symbol(symbol: Option<char>) -> StepMarker {
         match symbol {

@@ -292,12 +292,13 @@ pub struct DomainView {
 }
 
 fn step_view(s: &Step) -> StepView {
-    let (state, marker) = match s.marker {
-        StepMarker::Todo => ("todo", "[ ]".to_string()),
-        StepMarker::InProgress => ("in-progress", "[~]".to_string()),
-        StepMarker::Done => ("done", "[x]".to_string()),
-        StepMarker::Blocked => ("blocked", "[!]".to_string()),
-        StepMarker::Invalid(c) => ("invalid", format!("[{c}]")),
+    let state = s.marker.name();
+    let marker = match s.marker {
+        StepMarker::Todo => "[ ]".to_string(),
+        StepMarker::InProgress => "[~]".to_string(),
+        StepMarker::Done => "[x]".to_string(),
+        StepMarker::Blocked => "[!]".to_string(),
+        StepMarker::Invalid(c) => format!("[{c}]"),
     };
     let title_html = if s.title_html.is_empty() { crate::render::escape(&s.title) } else { s.title_html.clone() };
     StepView {

@@ -5,26 +5,16 @@
 //! current build, and the diff goes into the commit.
 
 use crate::support::TestSite;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 const GOLDEN: &str = "tests/golden/content-example";
-
-/// Every file under `dir`, relative, with its bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    planbook::linkcheck::files(dir)
-        .unwrap()
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
-        .collect()
-}
 
 #[test]
 fn content_example_builds_the_golden_site() {
     let site = TestSite::copy_of("content-example");
     let run = site.run(&["build", "-q"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let built = tree(&site.root().join("site"));
+    let built = crate::support::site_check::snapshot(&site.root().join("site"));
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(GOLDEN);
     if std::env::var_os("PLANBOOK_BLESS").is_some() {
         let _ = std::fs::remove_dir_all(&golden_dir);
@@ -36,7 +26,7 @@ fn content_example_builds_the_golden_site() {
         eprintln!("blessed {} files into {GOLDEN}", built.len());
         return;
     }
-    let golden = tree(&golden_dir);
+    let golden = crate::support::site_check::snapshot(&golden_dir);
     let mut report = Vec::new();
     for path in golden.keys().filter(|p| !built.contains_key(*p)) {
         report.push(format!("missing: {path}"));

@@ -241,15 +241,6 @@ fn an_open_page_reloads_itself_after_a_rebuild() {
     browser.wait_for("return !window.planbookMarker && document.readyState === 'complete' && !document.querySelector('#planbook-problems')");
 }
 
-/// Every file under `dir`, relative, with its bytes.
-fn snapshot(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    planbook::linkcheck::files(dir)
-        .unwrap()
-        .into_iter()
-        .map(|f| (f.clone(), std::fs::read(dir.join(&f)).unwrap()))
-        .collect()
-}
-
 #[test]
 fn after_edits_the_live_site_equals_a_fresh_build() {
     let site = TestSite::copy_of("content-example");
@@ -271,11 +262,11 @@ fn after_edits_the_live_site_equals_a_fresh_build() {
         let out = fresh.path().join("site");
         let status = planbook().args(["build", "-q", "--out"]).arg(&out).arg(site.root()).status().unwrap();
         assert!(status.success());
-        let expected = snapshot(&out);
+        let expected = crate::support::site_check::snapshot(&out);
         // The search index is written right after the pages: give it a moment.
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let live = snapshot(&site.root().join("site"));
+            let live = crate::support::site_check::snapshot(&site.root().join("site"));
             if live == expected {
                 break;
             }
@@ -383,7 +374,7 @@ fn a_config_change_rebuilds_everything_and_an_edited_image_is_copied_again() {
 fn a_removed_output_folder_is_rebuilt_whole_and_stays_planbooks() {
     let site = TestSite::copy_of("content-example");
     let watch = Watch::start(&site);
-    let fresh = snapshot(&site.root().join("site"));
+    let fresh = crate::support::site_check::snapshot(&site.root().join("site"));
     std::fs::remove_dir_all(site.root().join("site")).unwrap();
     // The removal alone is an event; an edit after it must not make a site of pages without assets.
     edit(&site, GC, |t| t.replacen("## Context\n", "## Context\n\nA sentence about otters.\n", 1));
@@ -393,14 +384,18 @@ fn a_removed_output_folder_is_rebuilt_whole_and_stays_planbooks() {
     // The search index follows the pages.
     watch.wait_log("search index:");
     drop(watch);
-    let live = snapshot(&site.root().join("site"));
+    let live = crate::support::site_check::snapshot(&site.root().join("site"));
     let assets =
         |s: &std::collections::BTreeMap<String, Vec<u8>>| s.keys().filter(|k| k.starts_with("assets/")).count();
     assert_eq!(assets(&live), assets(&fresh), "assets are back");
     assert_eq!(live.len(), fresh.len(), "every page is back");
     let run = site.run(&["build"]);
     assert_eq!(run.code, 0, "the folder is still one planbook may replace: {}", run.stderr);
-    assert_eq!(snapshot(&site.root().join("site")), live, "and the live folder was what a build writes");
+    assert_eq!(
+        crate::support::site_check::snapshot(&site.root().join("site")),
+        live,
+        "and the live folder was what a build writes"
+    );
 }
 
 #[test]

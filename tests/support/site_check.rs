@@ -9,6 +9,11 @@ pub fn files(site: &Path) -> BTreeSet<String> {
     planbook::linkcheck::files(site).expect("the site is readable")
 }
 
+/// Every file of the site, relative, with its bytes.
+pub fn snapshot(site: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    files(site).into_iter().map(|f| (f.clone(), std::fs::read(site.join(&f)).expect("readable"))).collect()
+}
+
 /// Broken internal links, as `planbook build --check-links` finds them: (page, link) pairs.
 pub fn broken_links(site: &Path) -> Vec<(String, String)> {
     planbook::linkcheck::check(site, None)
