@@ -3,23 +3,9 @@
 use crate::support::TestSite;
 use std::process::Command;
 
-/// Runs git in `site` with the commit dated `date` (noon UTC), as Ann unless `author` says.
+/// Runs git in `site` with the commit dated `date` (noon UTC), as `author`.
 fn git(site: &TestSite, args: &[&str], date: &str, author: &str) {
-    let stamp = format!("{date}T12:00:00Z");
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(site.root())
-        .env("GIT_AUTHOR_DATE", &stamp)
-        .env("GIT_COMMITTER_DATE", &stamp)
-        .env("GIT_AUTHOR_NAME", author)
-        .env("GIT_AUTHOR_EMAIL", "ann@example.invalid")
-        .env("GIT_COMMITTER_NAME", author)
-        .env("GIT_COMMITTER_EMAIL", "ann@example.invalid")
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", site.root())
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    git_in(site.root(), args, date, author);
 }
 
 fn commit(site: &TestSite, date: &str, message: &str) {
