@@ -33,6 +33,7 @@ pub mod href;
 pub mod init;
 pub mod link;
 pub mod linkcheck;
+pub mod marks;
 pub mod model;
 pub mod panics;
 pub mod parse;

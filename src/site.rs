@@ -156,7 +156,7 @@ pub fn render(input: &SiteInput<'_>, select: &Selection, emit: &Emit<'_>) -> any
             // The feed: XML, emitted as rendered.
             return emit(&page.url, page.group, page.html.as_bytes());
         }
-        let rewritten = rewrite::rewrite(&page.html, &page.url, &cx)?;
+        let rewritten = rewrite::rewrite(&page.html, &page.url, &cx);
         drop(page.html);
         emit(&page.url, page.group, rewritten.html.as_bytes())?;
         pages.fetch_add(1, Ordering::Relaxed);

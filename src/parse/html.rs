@@ -6,8 +6,8 @@
 //!
 //! Fragments of one file end up on many pages (a step's title on the dashboard, a debt cell on a
 //! plan page), so relative links cannot stay relative to the file they were written in: they are
-//! resolved here, while the file's path is known, into `planbook-src:<root-relative path>` URLs,
-//! which the rewrite stage turns into page URLs for each page.
+//! resolved here, while the file's path is known, into root-relative paths, written as marks
+//! (`crate::marks`, see `marked.rs`) that the rewrite stage turns into page URLs for each page.
 
 use crate::diag::{Code, Diagnostic};
 use crate::highlight::Highlighter;
@@ -17,6 +17,8 @@ use crate::parse::raw_html;
 use comrak::nodes::NodeValue;
 use comrak::options::Plugins;
 use std::sync::Arc;
+
+mod marked;
 
 /// The scheme of links to files in the repository, before the rewrite stage maps them to pages.
 pub const SOURCE_SCHEME: &str = "planbook-src:";
@@ -63,13 +65,15 @@ impl HtmlOptions {
         let mut escaped = comrak.clone();
         escaped.render.escape = true;
         escaped.render.r#unsafe = false;
-        FileHtml { base: self, comrak, escaped, too_deep: std::cell::RefCell::new(Vec::new()) }
+        FileHtml { base: self, from: path.to_string(), comrak, escaped, too_deep: std::cell::RefCell::new(Vec::new()) }
     }
 }
 
 /// Rendering options for one file.
 pub(crate) struct FileHtml<'o> {
     base: &'o HtmlOptions,
+    /// The file's root-relative path: links in it are relative to it.
+    from: String,
     comrak: comrak::Options<'static>,
     /// `comrak` with raw HTML escaped: for fragments whose HTML nests too deep to sanitise.
     escaped: comrak::Options<'static>,
@@ -110,7 +114,7 @@ impl<'o> Html<'o> {
             write(&mut escaped, true);
             return escaped;
         }
-        sanitizer.clean(&out).to_string()
+        marked::from_sanitized(&sanitizer.clean(&out).to_string())
     }
 
     /// Reports the fragments whose raw HTML nested too deep to keep (E033).
@@ -140,9 +144,21 @@ impl<'o> Html<'o> {
         if let Some(o) = self.0 {
             let mut plugins = Plugins::default();
             plugins.render.codefence_syntax_highlighter = Some(o.base.highlighter.adapter());
-            let options = if escaped { &o.escaped } else { &o.comrak };
             // Writing into a String cannot fail.
-            let _ = comrak::format_html_with_plugins(node, options, out, &plugins);
+            if o.base.sanitizer.is_some() && !escaped {
+                // Raw HTML kept: comrak's own output for ammonia, marked after it (`render`).
+                let _ = comrak::format_html_with_plugins(node, &o.comrak, out, &plugins);
+            } else {
+                let options = if escaped { &o.escaped } else { &o.comrak };
+                let _ = comrak::html::format_document_with_formatter(
+                    node,
+                    options,
+                    out,
+                    &plugins,
+                    marked::format,
+                    o.from.as_str(),
+                );
+            }
         }
     }
 
@@ -306,6 +322,21 @@ fn next_label(html: &str) -> Option<(&str, StepPart, &str)> {
     let mut depth: i32 = 0;
     let mut i = 0;
     while i < bytes.len() {
+        if bytes[i] == 0 {
+            // A mark: a link's start and end count as an element's.
+            match html.get(i..).and_then(crate::marks::read) {
+                Some((mark, len)) => {
+                    match mark {
+                        crate::marks::Mark::Link { .. } => depth += 1,
+                        crate::marks::Mark::End => depth -= 1,
+                        _ => {}
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+            continue;
+        }
         if bytes[i] == b'<' {
             if depth == 0
                 && let Some((part, end)) = wrapped_label(bytes, i)

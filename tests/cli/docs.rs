@@ -49,7 +49,7 @@ fn readme_lists_every_rule() {
 /// The stages in order, earliest first; a module may use modules of its own layer or earlier
 /// ones, never later ones. `lib.rs` (the pipeline) and `main.rs` sit on top.
 const LAYERS: &[&[&str]] = &[
-    &["model", "slug", "panics", "paths", "escape", "href", "yaml"],
+    &["model", "slug", "panics", "paths", "escape", "href", "marks", "yaml"],
     &["diag"],
     &["config", "cli"],
     &["discover"],

@@ -51,17 +51,38 @@ fn step_parts_split_outside_elements() {
         para_html("Ship × 2 — §4 → done. Outcome: ✓ é. Verify: ok\n", |h, p| h.step_parts(p, 0).join("|"), false);
     assert_eq!(parts, "Ship × 2 — §4 → done.|✓ é.|ok", "non-ASCII text never splits inside a character");
     let parts = para_html("Keep [the outcome: x](http://a) link\n", |h, p| h.step_parts(p, 0).join("|"), false);
-    assert_eq!(parts, "Keep <a href=\"http://a\">the outcome: x</a> link||");
+    assert_eq!(
+        parts,
+        "Keep <a href=\"http://a\" class=\"external\" rel=\"external noopener noreferrer\">the outcome: x</a> link||"
+    );
+    let parts = para_html("Keep [the outcome: x](b.md) link\n", |h, p| h.step_parts(p, 0).join("|"), false);
+    assert_eq!(parts, "Keep \0Lsdocs/b.md\0\0the outcome: x\0E\0 link||", "a marked link is an element too");
 }
 
 #[test]
-fn relative_links_become_source_links() {
-    let out = para_html("[a](../x/b.md#td-1) [c](https://e.com) [d](#top) ![i](img.png)\n", |h, p| h.inlines(p), false);
-    assert!(out.contains("href=\"planbook-src:x/b.md#td-1\""), "{out}");
-    assert!(out.contains("href=\"https://e.com\"") && out.contains("href=\"#top\""), "{out}");
-    assert!(out.contains("src=\"planbook-src:docs/img.png\""), "{out}");
-    let allowed = para_html("[a](b.md)\n", |h, p| h.inlines(p), true);
-    assert!(allowed.contains("planbook-src:docs/b.md"), "the sanitiser keeps source links: {allowed}");
+fn links_images_and_headings_are_marked() {
+    let md = "[a](../x/b.md#td-1 \"T\") [c](https://e.com) [d](#top) ![i](img.png) EP-7 [m](mailto:x@y.z)\n";
+    let out = para_html(md, |h, p| h.inlines(p), false);
+    assert_eq!(
+        out,
+        "\0Lsx/b.md#td-1\0T\0a\0E\0 <a href=\"https://e.com\" class=\"external\" rel=\"external noopener noreferrer\">c</a> \
+         <a href=\"#top\">d</a> <img\0Idocs/img.png\0 alt=\"i\" /> \0LrEP-7\0\0EP-7\0E\0 <a href=\"mailto:x@y.z\">m</a>"
+    );
+    // With raw HTML allowed, the sanitised fragment gets the same marks.
+    let allowed = para_html(md, |h, p| h.inlines(p), true);
+    assert_eq!(allowed, out);
+    let opts = HtmlOptions::new(false);
+    let file = opts.for_file("a.md");
+    let arena = Arena::new();
+    let root = parse(&arena, "# Title\n\n## Use `x` & <T>\n");
+    let html = Html(Some(&file)).blocks(root.children());
+    assert_eq!(html, "<h1>Title</h1>\n<h2>Use <code>x</code> &amp; &lt;T&gt;\0Huse-x--t\0</h2>\n");
+    let opts = HtmlOptions::new(true);
+    let file = opts.for_file("a.md");
+    assert_eq!(
+        Html(Some(&file)).blocks(root.children()),
+        "<h1>Title</h1>\n<h2>Use <code>x</code> &amp; \0Huse-x-\0</h2>\n"
+    );
 }
 
 #[test]
