@@ -13,7 +13,7 @@
 //!   its HTML fragments from that same AST when building;
 //! * `rules` checks the convention on the model;
 //! * `link` gives every page its URL; `render` fills the theme's templates (rayon);
-//! * `rewrite` post-processes each page with lol_html; `write` swaps the new site into place;
+//! * `rewrite` resolves the marks parse left in each page; `write` swaps the new site into place;
 //! * `diag` collects, orders and renders diagnostics.
 //!
 //! Stages only use types from earlier stages. Everything in the user's files that is wrong is a

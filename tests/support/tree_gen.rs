@@ -236,7 +236,13 @@ fn plan(rng: &mut Rng, n: usize, total: usize) -> (&'static str, String) {
             1 + rng.below(total.max(1))
         );
     }
-    s.push_str("```rust\nfn main() {\n    let cache = Cache::new(1024);\n    cache.warm();\n}\n```\n\n## Steps\n\n");
+    // A code block of its own per plan: a benchmark must not be served by the highlight cache.
+    let _ = write!(
+        s,
+        "```rust\nfn main() {{\n    let cache = Cache::new({});\n    cache.warm(\"{}\");\n}}\n```\n\n## Steps\n\n",
+        1024 + n,
+        WORDS[n % WORDS.len()]
+    );
     let steps = 5 + rng.below(6);
     let current = if active { rng.below(steps) } else { steps };
     for i in 0..steps {
