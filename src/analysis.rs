@@ -41,7 +41,7 @@ pub struct Analysis {
     pub timings: Timings,
     /// What git says about the plans (empty without history).
     pub history: History,
-    /// History was read again since the last relink: every plan's git dates are redone.
+    /// History was read again since the last `apply`: every plan's git dates are redone.
     history_reread: bool,
 }
 
@@ -132,7 +132,9 @@ impl Analysis {
             history,
             history_reread: false,
         };
-        analysis.relink(None);
+        let sources = &analysis.sources;
+        history::apply(&analysis.history, &mut analysis.harness, &|p| sources.get(p).map(|s| s.text.clone()), None);
+        analysis.link_and_check();
         Ok(analysis)
     }
 
@@ -165,10 +167,8 @@ impl Analysis {
 
     /// Links and rules, again, after the model changed (cheap: no file is read); git dates for
     /// the plans at `changed` (all when `None`).
-    fn relink(&mut self, changed: Option<&[String]>) {
+    fn link_and_check(&mut self) {
         let t = Instant::now();
-        let sources = &self.sources;
-        history::apply(&self.history, &mut self.harness, &|p| sources.get(p).map(|s| s.text.clone()), changed);
         self.index = link::index(&self.harness);
         let (graph, mut diags) = link::resolve(&self.harness, &self.index);
         self.graph = graph;
@@ -180,8 +180,10 @@ impl Analysis {
     }
 
     /// Takes the files at `paths` (relative to the root, `/`-separated) again: re-reads the
-    /// changed ones (a new walk when harness files appeared or disappeared), re-parses them,
-    /// patches the model and links it again.
+    /// changed ones (a new walk when harness files appeared or disappeared), re-parses them and
+    /// patches the model (git dates included). The index, graph and diagnostics still describe
+    /// the model before until `link_again`: watch mode renders an edited plan's own page in
+    /// between.
     pub fn apply(&mut self, paths: &[String]) -> anyhow::Result<Applied> {
         // History is read again only when HEAD moved (a commit, a checkout); an edit alone
         // changes which lines are uncommitted, which `git status` tells cheaply.
@@ -255,11 +257,18 @@ impl Analysis {
             }
         }
         self.harness.sort();
-        applied.old_graph = std::mem::take(&mut self.graph);
         // Git dates change only for the edited plans, unless history itself was read again.
-        let reread = std::mem::take(&mut self.history_reread);
-        self.relink(if reread { None } else { Some(&applied.paths) });
+        let sources = &self.sources;
+        let only = if self.history_reread { None } else { Some(applied.paths.as_slice()) };
+        history::apply(&self.history, &mut self.harness, &|p| sources.get(p).map(|s| s.text.clone()), only);
         Ok(applied)
+    }
+
+    /// Links and checks the model again after `apply`, whose `Applied` gets the graph as it was.
+    pub fn link_again(&mut self, applied: &mut Applied) {
+        applied.old_graph = std::mem::take(&mut self.graph);
+        self.history_reread = false;
+        self.link_and_check();
     }
 
     /// Reads the changed paths: again if known, for references if new outside the harness;
@@ -412,6 +421,13 @@ fn named_by(globs: &[String], rel: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// `apply` and `link_again`, as watch mode runs them.
+    fn apply_and_link(a: &mut Analysis, paths: &[String]) -> Applied {
+        let mut applied = a.apply(paths).unwrap();
+        a.link_again(&mut applied);
+        applied
+    }
+
     const PLAN: &str = "docs/harness/exec-plans/active";
 
     fn plan(n: u32, title: &str) -> String {
@@ -437,19 +453,19 @@ mod tests {
 
         // An edit: the plan as it was comes back, the model has the new title.
         std::fs::write(root.join(rel("001-a.md")), plan(1, "A renamed")).unwrap();
-        let applied = a.apply(&[rel("001-a.md")]).unwrap();
+        let applied = apply_and_link(&mut a, &[rel("001-a.md")]);
         assert_eq!(applied.paths, [rel("001-a.md")]);
         assert_eq!(applied.plans[0].1.as_ref().map(|p| p.title.as_str()), Some("A"));
         assert_eq!(a.harness.plans[0].title, "A renamed");
         assert!(!applied.old_graph.edges.is_empty(), "the graph before the edit");
 
         // Nothing changed: nothing applied.
-        assert!(a.apply(&[rel("001-a.md")]).unwrap().paths.is_empty());
+        assert!(apply_and_link(&mut a, &[rel("001-a.md")]).paths.is_empty());
 
         // A new plan (a new walk) and a removed one.
         std::fs::write(root.join(rel("003-c.md")), plan(3, "C")).unwrap();
         std::fs::remove_file(root.join(rel("002-b.md"))).unwrap();
-        let applied = a.apply(&[rel("003-c.md"), rel("002-b.md")]).unwrap();
+        let applied = apply_and_link(&mut a, &[rel("003-c.md"), rel("002-b.md")]);
         assert_eq!(applied.plans.len(), 2);
         let titles: Vec<&str> = a.harness.plans.iter().map(|p| p.title.as_str()).collect();
         assert_eq!(titles, ["A renamed", "C"]);
@@ -457,13 +473,13 @@ mod tests {
 
         // A file that becomes unreadable keeps its last good version, with the diagnostic.
         std::fs::write(root.join(rel("003-c.md")), b"# EP-003: \xff\n").unwrap();
-        let applied = a.apply(&[rel("003-c.md")]).unwrap();
+        let applied = apply_and_link(&mut a, &[rel("003-c.md")]);
         assert_eq!(applied.kept, [rel("003-c.md")]);
         assert!(a.harness.plans.iter().any(|p| p.title == "C"));
         assert!(a.report().diagnostics().iter().any(|d| d.code == Code::UnreadableFile));
         // Restored: taken again.
         std::fs::write(root.join(rel("003-c.md")), plan(3, "C")).unwrap();
-        assert_eq!(a.apply(&[rel("003-c.md")]).unwrap().kept.len(), 0);
+        assert_eq!(apply_and_link(&mut a, &[rel("003-c.md")]).kept.len(), 0);
         assert!(!a.report().diagnostics().iter().any(|d| d.code == Code::UnreadableFile));
     }
 
@@ -476,7 +492,7 @@ mod tests {
         let mut a = load(root);
         std::fs::write(root.join(PLAN).join("002-b.md"), plan(2, "B")).unwrap();
         std::fs::write(root.join("AGENTS.md"), "Read EP-001 first.\n").unwrap();
-        a.apply(&[format!("{PLAN}/002-b.md"), "AGENTS.md".to_string()]).unwrap();
+        apply_and_link(&mut a, &[format!("{PLAN}/002-b.md"), "AGENTS.md".to_string()]);
         let fresh = load(root);
         let json = |a: &Analysis| serde_json::to_string(&a.harness).unwrap();
         assert_eq!(json(&a), json(&fresh));

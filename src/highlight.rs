@@ -35,9 +35,12 @@ struct Cache {
     shards: Vec<Mutex<Shard>>,
 }
 
+/// (language, code).
+type BlockKey = (Option<Box<str>>, Box<str>);
+
 #[derive(Default)]
 struct Shard {
-    blocks: HashMap<(Option<Box<str>>, Box<str>), Arc<str>>,
+    blocks: HashMap<BlockKey, Arc<str>>,
     bytes: usize,
 }
 
@@ -51,7 +54,8 @@ impl Cache {
     }
 
     fn shard(&self, lang: Option<&str>, code: &str) -> &Mutex<Shard> {
-        let h = xxhash_rust::xxh3::xxh3_64(code.as_bytes()) ^ lang.map_or(0, |l| xxhash_rust::xxh3::xxh3_64(l.as_bytes()));
+        let h =
+            xxhash_rust::xxh3::xxh3_64(code.as_bytes()) ^ lang.map_or(0, |l| xxhash_rust::xxh3::xxh3_64(l.as_bytes()));
         &self.shards[(h % SHARDS as u64) as usize]
     }
 }
@@ -106,11 +110,19 @@ impl SyntaxHighlighterAdapter for Highlighter {
         Ok(())
     }
 
-    fn write_pre_tag(&self, output: &mut dyn fmt::Write, attributes: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_pre_tag(
+        &self,
+        output: &mut dyn fmt::Write,
+        attributes: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         self.adapter.write_pre_tag(output, attributes)
     }
 
-    fn write_code_tag(&self, output: &mut dyn fmt::Write, attributes: HashMap<&'static str, Cow<'_, str>>) -> fmt::Result {
+    fn write_code_tag(
+        &self,
+        output: &mut dyn fmt::Write,
+        attributes: HashMap<&'static str, Cow<'_, str>>,
+    ) -> fmt::Result {
         self.adapter.write_code_tag(output, attributes)
     }
 }

@@ -105,6 +105,8 @@ struct Inner {
 pub enum Event {
     /// A rebuild finished: reload.
     Reload,
+    /// These pages (site-relative URLs) changed: a page showing one of them reloads.
+    Changed(Vec<String>),
     /// Files could not be read: show these diagnostics (plain text) over the page.
     Problems(String),
 }
@@ -168,6 +170,12 @@ impl Server {
             Event::Reload => {
                 *lock(&self.inner.problems) = None;
                 "event: reload\ndata: {}\n\n".to_string()
+            }
+            Event::Changed(pages) => {
+                *lock(&self.inner.problems) = None;
+                let base = &self.inner.opts.base_path;
+                let paths: Vec<String> = pages.iter().map(|p| format!("{base}{}", p.trim_start_matches('/'))).collect();
+                format!("event: changed\ndata: {}\n\n", serde_json::json!({ "pages": paths }))
             }
             Event::Problems(text) => {
                 let data = serde_json::json!({ "text": text }).to_string();

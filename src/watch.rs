@@ -152,7 +152,13 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
         }
         // A bug in an update must not stop the preview: report it, keep serving, and start a
         // fresh session (the half-updated one is not trusted).
-        let updated = match crate::panics::guard(|| session.update(&paths)) {
+        // The edited plans' own pages reload as soon as they are written, before the listings.
+        let mut first_pages = |urls: &[String]| {
+            if let Some(s) = &server {
+                s.send(&Event::Changed(urls.to_vec()));
+            }
+        };
+        let updated = match crate::panics::guard(|| session.update(&paths, &mut first_pages)) {
             Ok(updated) => updated,
             Err(panic) => {
                 writeln!(err, "error: internal error: {panic} (a bug in planbook); rebuilding everything")?;
@@ -176,10 +182,12 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
                     writeln!(err, "{}", report.summary())?;
                     writeln!(
                         err,
-                        "rebuilt {} page{} in {} ms ({} rendered{}{}): {}",
+                        "rebuilt {} page{} in {} ms (read in {} ms, {}{} rendered{}{}): {}",
                         update.written,
                         if update.written == 1 { "" } else { "s" },
                         update.took.as_millis(),
+                        update.read.as_millis(),
+                        update.first.map(|f| format!("the plan's page in {} ms, ", f.as_millis())).unwrap_or_default(),
                         update.rendered,
                         if update.removed > 0 { format!(", {} removed", update.removed) } else { String::new() },
                         if update.full { ", full" } else { "" },
@@ -189,9 +197,11 @@ pub fn run(open_project: &dyn Fn() -> anyhow::Result<Project>, opts: &WatchOptio
                 if let Some(s) = &server {
                     // Reload after a rebuild, and after a fix that only clears the problems
                     // shown (the pages may not have changed).
-                    if update.written + update.removed > 0 || (problems_shown && update.kept.is_empty()) {
+                    if update.full || (problems_shown && update.kept.is_empty()) {
                         s.send(&Event::Reload);
                         problems_shown = false;
+                    } else if !update.pages.is_empty() {
+                        s.send(&Event::Changed(update.pages.clone()));
                     }
                     if !update.kept.is_empty() {
                         let problems = report.only_paths(&update.kept);

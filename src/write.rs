@@ -570,16 +570,39 @@ impl LiveSite {
     /// Replaces one file: written beside its final name, then renamed over it, so the preview
     /// server never serves half a file. A new file is listed in the marker before it is written.
     pub fn replace_file(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        self.list(std::iter::once((path, bytes.len())))?;
+        self.write_listed(path, bytes)
+    }
+
+    /// Replaces many files, listing the new ones in the marker with one write (a marker per new
+    /// file made a new search index of 5,000 files take 11 s at 10,000 plans).
+    pub fn replace_files<'a>(&self, files: impl Iterator<Item = (&'a str, &'a [u8])> + Clone) -> anyhow::Result<()> {
+        self.list(files.clone().map(|(path, bytes)| (path, bytes.len())))?;
+        for (path, bytes) in files {
+            self.write_listed(path, bytes)?;
+        }
+        Ok(())
+    }
+
+    /// Lists in the marker those of `files` it does not list yet (one write, if any).
+    fn list<'a>(&self, files: impl Iterator<Item = (&'a str, usize)>) -> anyhow::Result<()> {
+        let mut listed = self.listed.lock().expect("no panic while holding the lock");
+        let mut new = false;
+        for (path, len) in files {
+            checked(path)?;
+            if !listed.contains_key(path) {
+                listed.insert(path.to_string(), len as u64);
+                new = true;
+            }
+        }
+        if new { self.write_marker(&listed) } else { Ok(()) }
+    }
+
+    /// Writes a file the marker lists.
+    fn write_listed(&self, path: &str, bytes: &[u8]) -> anyhow::Result<()> {
         let dest = self.out.join(checked(path)?);
         if !self.out.is_dir() {
             bail!("`{}` is gone; nothing written", self.out.display());
-        }
-        {
-            let mut listed = self.listed.lock().expect("no panic while holding the lock");
-            if !listed.contains_key(path) {
-                listed.insert(path.to_string(), bytes.len() as u64);
-                self.write_marker(&listed)?;
-            }
         }
         let dir = dest.parent().unwrap_or(&self.out);
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create `{}`", dir.display()))?;

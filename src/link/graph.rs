@@ -11,6 +11,7 @@
 use super::{Found, SiteIndex};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{DebtStatusKind, Harness, PlanNumber, RefTarget, Reference, Relation, Span, StatusKind};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A thing that refers or is referred to.
@@ -89,32 +90,41 @@ pub fn resolve(h: &Harness, idx: &SiteIndex) -> (Graph, Vec<Diagnostic>) {
     for (i, d) in h.quality.iter().flat_map(|q| q.domains.iter().enumerate()) {
         domain_anchors.entry(d.anchor.as_str()).or_insert(i);
     }
-    let mut r = Resolver { h, idx, files, debt_anchors, domain_anchors, graph: Graph::default(), diags: Vec::new() };
-    for (i, p) in h.plans.iter().enumerate() {
-        r.all(NodeId::Plan(i), &p.path, &p.refs);
-    }
+    let r = Resolver { h, idx, files, debt_anchors, domain_anchors };
+    // Every node that refers, in graph order; resolved in parallel, joined in that order.
+    let mut nodes: Vec<(NodeId, &str, &[Reference])> = Vec::new();
+    nodes.extend(h.plans.iter().enumerate().map(|(i, p)| (NodeId::Plan(i), p.path.as_str(), p.refs.as_slice())));
     if let Some(d) = &h.debt {
-        for (i, item) in d.items.iter().enumerate() {
-            r.all(NodeId::Debt(i), &d.path, &item.refs);
-        }
+        nodes.extend(
+            d.items.iter().enumerate().map(|(i, item)| (NodeId::Debt(i), d.path.as_str(), item.refs.as_slice())),
+        );
     }
     if let Some(q) = &h.quality {
-        for (i, domain) in q.domains.iter().enumerate() {
-            r.all(NodeId::Quality(i), &q.path, &domain.refs);
-        }
+        nodes.extend(
+            q.domains.iter().enumerate().map(|(i, dm)| (NodeId::Quality(i), q.path.as_str(), dm.refs.as_slice())),
+        );
     }
-    for (i, d) in h.docs.iter().enumerate() {
-        r.all(NodeId::Doc(i), &d.path, &d.refs);
+    nodes.extend(h.docs.iter().enumerate().map(|(i, d)| (NodeId::Doc(i), d.path.as_str(), d.refs.as_slice())));
+    nodes.extend(h.mentions.iter().enumerate().map(|(i, m)| (NodeId::File(i), m.path.as_str(), m.refs.as_slice())));
+    let found: Vec<Resolved> = nodes
+        .par_iter()
+        .with_min_len(64)
+        .map(|&(from, path, refs)| {
+            let mut out = Resolved::default();
+            r.all(&mut out, from, path, refs);
+            out
+        })
+        .collect();
+    let mut graph = Graph::default();
+    let mut diags = Vec::new();
+    for f in found {
+        graph.edges.extend(f.edges);
+        diags.extend(f.diags);
     }
-    for (i, m) in h.mentions.iter().enumerate() {
-        r.all(NodeId::File(i), &m.path, &m.refs);
-    }
-    let mut graph = r.graph;
     for (i, e) in graph.edges.iter().enumerate() {
         graph.incoming.entry(e.to).or_default().push(i);
         graph.outgoing.entry(e.from).or_default().push(i);
     }
-    let mut diags = r.diags;
     for (path, other) in &idx.case_collisions {
         let url = idx.by_source.get(path).map_or("", String::as_str);
         diags.push(
@@ -138,26 +148,30 @@ struct Resolver<'a> {
     debt_anchors: HashMap<String, usize>,
     /// Quality domain index by anchor.
     domain_anchors: HashMap<&'a str, usize>,
-    graph: Graph,
+}
+
+/// What resolving one node's references found.
+#[derive(Default)]
+struct Resolved {
+    edges: Vec<Edge>,
     diags: Vec<Diagnostic>,
 }
 
 impl Resolver<'_> {
-    fn all(&mut self, from: NodeId, path: &str, refs: &[Reference]) {
-        let first = self.graph.edges.len();
+    fn all(&self, out: &mut Resolved, from: NodeId, path: &str, refs: &[Reference]) {
         for r in refs {
-            if let Some(to) = self.target(path, r)
+            if let Some(to) = self.target(out, path, r)
                 && to != from
             {
-                self.graph.edges.push(Edge { from, to, relation: r.relation, path: path.to_string(), span: r.span });
+                out.edges.push(Edge { from, to, relation: r.relation, path: path.to_string(), span: r.span });
             }
         }
         if self.is_live(from) {
-            self.check_abandoned(first, path);
+            self.check_abandoned(out, path);
         }
     }
 
-    fn target(&mut self, path: &str, r: &Reference) -> Option<NodeId> {
+    fn target(&self, out: &mut Resolved, path: &str, r: &Reference) -> Option<NodeId> {
         match &r.target {
             RefTarget::Plan(n) => {
                 let found = self.idx.plan_by_number.get(n).map(|&i| NodeId::Plan(i));
@@ -172,7 +186,7 @@ impl Resolver<'_> {
                     if let Some(help) = self.closest_plan(*n) {
                         d = d.help(help);
                     }
-                    self.diags.push(d);
+                    out.diags.push(d);
                 }
                 found
             }
@@ -183,17 +197,17 @@ impl Resolver<'_> {
                         Some(t) => format!("unresolved reference `{id}`: `{}` has no such item", t.path),
                         None => format!("unresolved reference `{id}`: the harness has no tech debt tracker"),
                     };
-                    self.diags
+                    out.diags
                         .push(Diagnostic::new(Code::UnresolvedDebt, path, Some(r.span), message).label("no such item"));
                 }
                 found
             }
-            RefTarget::Path(target) => self.path_target(path, r, target),
-            RefTarget::Name(name) => self.name_target(path, r, name),
+            RefTarget::Path(target) => self.path_target(out, path, r, target),
+            RefTarget::Name(name) => self.name_target(out, path, r, name),
         }
     }
 
-    fn path_target(&mut self, path: &str, r: &Reference, target: &str) -> Option<NodeId> {
+    fn path_target(&self, out: &mut Resolved, path: &str, r: &Reference, target: &str) -> Option<NodeId> {
         let (file, fragment) = match target.split_once('#') {
             Some((f, frag)) => (f, Some(frag)),
             None => (target, None),
@@ -238,10 +252,10 @@ impl Resolver<'_> {
                 Some(_) => format!("link to `{now}`, or refer to the plan as `{label}`, which survives moves"),
                 None => format!("link to `{now}`"),
             };
-            self.diags.push(d.help(help));
+            out.diags.push(d.help(help));
             return Some(NodeId::Plan(i));
         }
-        self.diags.push(
+        out.diags.push(
             Diagnostic::new(Code::MissingFile, path, Some(r.span), format!("link to `{file}`, which does not exist"))
                 .label("no such file"),
         );
@@ -251,14 +265,14 @@ impl Resolver<'_> {
     /// A plan named by its file name in front matter (`depends-on: 0032-some-plan`): resolved
     /// like a stale path (the name first, then the slug, then the number), warning when only the
     /// slug or the number still matches what is written.
-    fn name_target(&mut self, path: &str, r: &Reference, name: &str) -> Option<NodeId> {
+    fn name_target(&self, out: &mut Resolved, path: &str, r: &Reference, name: &str) -> Option<NodeId> {
         let file = name.rsplit('/').next().unwrap_or(name);
         let stem = match file.len().checked_sub(3) {
             Some(cut) if file.to_ascii_lowercase().ends_with(".md") => file.get(..cut).unwrap_or(file),
             _ => file,
         };
         let Some((i, found)) = self.idx.plan_named(stem) else {
-            self.diags.push(
+            out.diags.push(
                 Diagnostic::new(
                     Code::UnresolvedPlan,
                     path,
@@ -283,7 +297,7 @@ impl Resolver<'_> {
             )),
         };
         if let Some(message) = stale {
-            self.diags.push(
+            out.diags.push(
                 Diagnostic::new(Code::StalePath, path, Some(r.span), message)
                     .label("renamed")
                     .help(format!("write `{now}`, or refer to the plan as `{label}`")),
@@ -331,8 +345,8 @@ impl Resolver<'_> {
     /// name, at the first reference: something current still points at work that was dropped.
     /// The replacement naming what it replaces (`supersedes EP-006`, `superseded by`) is quiet,
     /// for every reference it makes to that plan.
-    fn check_abandoned(&mut self, first: usize, path: &str) {
-        let edges = &self.graph.edges[first..];
+    fn check_abandoned(&self, out: &mut Resolved, path: &str) {
+        let edges = &out.edges[..];
         let abandoned = |e: &&Edge| matches!(e.to, NodeId::Plan(t) if self.h.plans[t].state().is_stopped());
         let replaces: HashSet<NodeId> = edges
             .iter()
@@ -366,7 +380,7 @@ impl Resolver<'_> {
             }
             found.push(d);
         }
-        self.diags.extend(found);
+        out.diags.extend(found);
     }
 }
 

@@ -36,5 +36,14 @@
   // Says the page is listening (tools and tests wait for it rather than for a while).
   events.addEventListener("open", function () { document.documentElement.setAttribute("data-planbook-live", "open"); });
   events.addEventListener("reload", function () { location.reload(); });
+  // Only the pages that changed reload (a folder URL is its index.html).
+  function page(path) { return path.replace(/\/index\.html$/, "/"); }
+  events.addEventListener("changed", function (e) {
+    var here = page(decodeURIComponent(location.pathname));
+    var pages = JSON.parse(e.data).pages;
+    for (var i = 0; i < pages.length; i++) {
+      if (page(pages[i]) === here) { location.reload(); return; }
+    }
+  });
   events.addEventListener("problems", function (e) { show(JSON.parse(e.data).text); });
 })();

@@ -241,6 +241,39 @@ fn an_open_page_reloads_itself_after_a_rebuild() {
     browser.wait_for("return !window.planbookMarker && document.readyState === 'complete' && !document.querySelector('#planbook-problems')");
 }
 
+/// The next `changed` event on an open event stream: the pages it names.
+fn next_changed(events: &mut BufReader<TcpStream>) -> Vec<String> {
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(events.read_line(&mut line).unwrap() > 0, "event stream closed");
+        if line.trim() == "event: changed" {
+            line.clear();
+            events.read_line(&mut line).unwrap();
+            let data: serde_json::Value = serde_json::from_str(line.trim().strip_prefix("data: ").unwrap()).unwrap();
+            return data["pages"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+        }
+    }
+}
+
+#[test]
+fn an_edited_plans_page_is_announced_before_the_pages_that_list_it() {
+    let site = TestSite::copy_of("content-example");
+    let watch = Watch::start(&site);
+    let host = watch.url.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let mut stream = TcpStream::connect(&host).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(stream, "GET /__planbook/events HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut events = BufReader::new(stream);
+    // A new title: the plan's page first, alone; then the listings that show the title.
+    edit(&site, GC, |t| t.replacen("# EP-009: Blob Garbage Collection", "# EP-009: Blob Garbage Collection, Again", 1));
+    let first = next_changed(&mut events);
+    assert_eq!(first, ["/plans/009-garbage-collection/index.html"]);
+    let rest = next_changed(&mut events);
+    assert!(rest.iter().any(|p| p == "/plans/index.html") && rest.iter().any(|p| p == "/index.html"), "{rest:?}");
+    watch.wait_log("the plan's page in");
+}
+
 #[test]
 fn after_edits_the_live_site_equals_a_fresh_build() {
     let site = TestSite::copy_of("content-example");
